@@ -50,7 +50,7 @@ _MENTIONS = """
 SELECT ?e ?id WHERE { ?a schema:mentions ?e ; dcterms:identifier ?id . }
 """
 _STATEMENTS = """
-SELECT ?st ?s ?p ?o ?modality ?evidence ?confidence ?event_date ?source
+SELECT ?st ?s ?p ?o ?modality ?evidence ?confidence ?event_date ?reported_by
        ?article_id ?title ?date
 WHERE {
     ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
@@ -58,7 +58,7 @@ WHERE {
     OPTIONAL { ?st kg:evidence ?evidence }
     OPTIONAL { ?st kg:confidence ?confidence }
     OPTIONAL { ?st kg:eventDate ?event_date }
-    OPTIONAL { ?st kg:reportedBy ?source }
+    OPTIONAL { ?st kg:reportedBy ?reported_by }
     OPTIONAL {
         ?st prov:wasDerivedFrom ?article .
         OPTIONAL { ?article dcterms:identifier ?article_id }
@@ -109,8 +109,9 @@ def to_networkx(graph: Graph, include: Iterable[str] = MODALITIES) -> nx.MultiDi
         with attributes ``relation`` (local name of the predicate), ``modality``,
         ``evidence`` (the sentence), ``article`` (id), ``article_title``, ``date``
         (publication date of the article, ISO 8601), ``event_date``, ``confidence``
-        (float) and ``source`` (the name of who reported it). Attributes that the
-        graph does not state are ``None``.
+        (float) and ``reported_by`` (the name of who reported it; not ``source``,
+        which node-link and Cytoscape JSON use for the edge's tail). Attributes that
+        the graph does not state are ``None``.
 
     Raises
     ------
@@ -172,7 +173,7 @@ def to_networkx(graph: Graph, include: Iterable[str] = MODALITIES) -> nx.MultiDi
             date=_text(row.date),
             event_date=_text(row.event_date),
             confidence=None if row.confidence is None else float(row.confidence.toPython()),
-            source=_text(row.source),
+            reported_by=_text(row.reported_by),
         )
 
     # A statement about a resource missing from the entities graph still gets a usable node.

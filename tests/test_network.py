@@ -38,7 +38,7 @@ def test_one_edge_per_statement_with_its_provenance(views_graph: nx.MultiDiGraph
         "date": "2024-12-06",
         "event_date": None,
         "confidence": 0.8,
-        "source": "SOHR",
+        "reported_by": "SOHR",
     }
     assert parallel[str(KGR["statement/a1-1"])]["event_date"] == "2024-12-05"
     modalities = sorted(d["modality"] for *_, d in views_graph.edges(data=True))
