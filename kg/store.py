@@ -1,0 +1,231 @@
+"""The RDF store: an rdflib ``Dataset`` over Oxigraph on disk, or in memory for tests.
+
+Each article lives in its own named graph, so an incremental build replaces one article
+by swapping one graph. The rdflib API stays the interface (``Store.dataset``); Oxigraph
+gives persistence, fast SPARQL and transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pandas as pd
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kg.namespaces import KG, RDF
+from kg.rdf import (
+    DATASET_IRI,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    Quad,
+    article_graph_iri,
+    graph_iri,
+    ontology_path,
+)
+
+ONTOLOGY_GRAPH = graph_iri("ontology")
+EXPORT_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+# Every graph but the ontology: exports import the ontology rather than copy it.
+_DATA_QUADS = f"""
+    CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}>) }}
+"""
+
+
+def _python(term: Node | None) -> Any:
+    """A SPARQL result term as a plain Python value: number, string or None."""
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, int | float):
+            return value
+    return None if term is None else str(term)
+
+
+def _local(term: Node) -> str:
+    return str(term).removeprefix(str(KG))
+
+
+class Store:
+    """Named graphs of articles, entities and direct relations, with SPARQL and export."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace, replace=True)
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Store:
+        """Oxigraph on disk in folder ``path`` (created if missing), or memory for None/"memory"."""
+        if path is None or path == "memory":
+            return cls(Dataset())
+        dataset = Dataset(store="Oxigraph")
+        dataset.open(str(path))
+        return cls(dataset)
+
+    def close(self) -> None:
+        """Release the store; on disk this frees Oxigraph's lock so the folder can reopen."""
+        self.dataset.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------
+
+    def replace_article(self, article_id: str, quads: Iterable[Quad]) -> None:
+        """Swap the named graph of one article for ``quads``, all or nothing."""
+        self._replace(article_graph_iri(article_id), quads)
+
+    def remove_article(self, article_id: str) -> None:
+        self._replace(article_graph_iri(article_id), ())
+
+    def replace_graph(self, name: str, quads: Iterable[Quad]) -> None:
+        """Swap a shared graph (``entities``, ``direct``) for ``quads``, all or nothing."""
+        self._replace(graph_iri(name), quads)
+
+    def load_ontology(self) -> None:
+        """Put ontology/kg.ttl into its own graph so that queries can use its labels."""
+        ontology = Graph().parse(ontology_path("kg.ttl"))
+        self._replace(ONTOLOGY_GRAPH, ((s, p, o, ONTOLOGY_GRAPH) for s, p, o in ontology))
+
+    def _replace(self, graph: URIRef, quads: Iterable[Quad]) -> None:
+        # All quads are gathered before anything is written, so a failure while producing
+        # them leaves the old graph in place.
+        triples = Graph()
+        for s, p, o, g in quads:
+            if g != graph:
+                raise ValueError(f"quad for graph {g} given to replace graph {graph}")
+            triples.add((s, p, o))
+        if isinstance(self.dataset.store, OxigraphStore):
+            # One SPARQL update is one Oxigraph transaction: a crash midway leaves either
+            # the old graph or the new one (canonical N-Triples is valid SPARQL data).
+            data = triples.serialize(format="ox-nt")
+            self.dataset.update(
+                f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{data}}} }}"
+            )
+        else:
+            self.dataset.remove_graph(graph)
+            self.dataset.addN((s, p, o, graph) for s, p, o in triples)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def query(self, sparql: str, **kwargs: Any) -> Result:
+        """Run SPARQL through rdflib; the project's prefixes are predeclared.
+
+        SELECT rows are read at once: a pending Oxigraph result holds the store's lock.
+        """
+        result = self.dataset.query(sparql, **kwargs)
+        if result.type == "SELECT":
+            result.bindings = list(result.bindings)
+        return result
+
+    def query_df(self, sparql: str) -> pd.DataFrame:
+        """A SELECT as a DataFrame: one column per variable, plain values, None if unbound."""
+        result = self.query(sparql)
+        columns = [str(var) for var in result.vars or ()]
+        rows = [[_python(v) for v in row] for row in result]
+        frame = pd.DataFrame(rows, columns=columns, dtype=object)
+        # Complete columns get a real dtype (numbers sum and plot); gaps stay None, not NaN.
+        return frame.apply(lambda col: col if col.isna().any() else col.infer_objects())
+
+    def article_hashes(self) -> dict[str, str]:
+        """Content hash of every stored article, so an incremental build skips unchanged ones."""
+        rows = self.query(
+            """SELECT ?id ?hash WHERE { GRAPH ?g {
+                ?a a schema:NewsArticle ; dcterms:identifier ?id ; kg:contentHash ?hash } }"""
+        )
+        return {str(row[0]): str(row[1]) for row in rows}
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per class, relation, modality and article, by SPARQL (len() walks the store)."""
+
+        def counts(select: str) -> dict[str, int]:
+            rows = self.query(f"SELECT ?key (COUNT(*) AS ?n) WHERE {{ {select} }} GROUP BY ?key")
+            return dict(sorted((_local(row[0]), int(row[1])) for row in rows))
+
+        data = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}>)"
+        [(triples,)] = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {data} }}")
+        classes = counts(f"GRAPH <{graph_iri('entities')}> {{ ?e a ?key }}")
+        relations = counts("GRAPH ?g { ?st a rdf:Statement ; rdf:predicate ?key }")
+        modalities = counts("GRAPH ?g { ?st a rdf:Statement ; kg:modality ?key }")
+        figures = counts("GRAPH ?g { ?f a kg:Figure ; kg:measure ?key }")
+        per_article = counts(
+            """GRAPH ?g { ?a a schema:NewsArticle ; dcterms:identifier ?key .
+                          OPTIONAL { ?st a rdf:Statement ; prov:wasDerivedFrom ?a } }"""
+        )
+        return {
+            "triples": int(triples),
+            "articles": len(per_article),
+            "entities": sum(classes.values()),
+            "statements": sum(relations.values()),
+            "figures": sum(figures.values()),
+            "classes": classes,
+            "relations": relations,
+            "modalities": modalities,
+            "figure_measures": figures,
+            "statements_per_article": per_article,
+        }
+
+    def validate(self) -> tuple[bool, Graph, str]:
+        """Check the data graphs against ontology/shapes.ttl; warnings keep it conforming."""
+        # pySHACL is only needed here and is slow to import.
+        from pyshacl import validate
+
+        conforms, report, text = validate(
+            self.query(_DATA_QUADS).graph,
+            shacl_graph=Graph().parse(ontology_path("shapes.ttl")),
+            ont_graph=Graph().parse(ontology_path("kg.ttl")),
+            allow_warnings=True,
+        )
+        return conforms, report, text
+
+    # -- export ----------------------------------------------------------------------
+
+    def export(self, path: str | Path, fmt: str = "turtle") -> Path:
+        """Write the data graphs to ``path``, byte-identical for identical content.
+
+        ``turtle`` is the union of all graphs plus ``owl:imports`` of the ontology;
+        ``trig``, ``nquads`` and ``jsonld`` keep the named graphs. Both sort the
+        statements by their canonical N-Triples form, so the order never depends on
+        hashing or insertion order.
+        """
+        nquads = self.dataset.serialize(format="ox-nquads", encoding="utf-8")
+        quads = [
+            q
+            for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+            if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)
+        ]
+        items: list[ox.Triple] | list[ox.Quad]
+        if fmt == "turtle":
+            dataset = ox.NamedNode(DATASET_IRI)
+            header = {
+                ox.Triple(dataset, ox.NamedNode(RDF.type), ox.NamedNode(OWL.Ontology)),
+                ox.Triple(dataset, ox.NamedNode(OWL.imports), ox.NamedNode(ONTOLOGY_IRI)),
+            }
+            items = sorted({q.triple for q in quads} | header, key=str)
+        else:
+            items = sorted(quads, key=lambda q: (str(q.graph_name), str(q.triple)))
+        ox.serialize(items, output=str(path), format=EXPORT_FORMATS[fmt], prefixes=PREFIXES)
+        return Path(path)
