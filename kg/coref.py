@@ -1,0 +1,69 @@
+"""Resolve pronouns and definite descriptions to the entity they refer back to.
+
+No maintained coreference library runs offline with spaCy 3.8 (coreferee downloads its
+model), so this is a small rule system: a pronoun ("he", "its", "they") or a definite
+description ("the group", "the city") refers to the nearest preceding mention, within
+``window`` sentences, whose class the word allows (``[coref]`` in ``ontology/lexicon.toml``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from spacy.tokens import Doc, Token
+
+from kg.lexicon import FAMILIES, Lexicon
+from kg.mentions import EntityTable
+
+
+class Resolver:
+    """Answers "which entity does this token refer back to?" for one document."""
+
+    def __init__(self, doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
+        self.doc, self.table, self.lexicon = doc, table, lexicon
+        heads: dict[str, int] = {}
+        self.positions: list[int] = []
+        self.keys: list[str] = []
+        for i, key in sorted(table.token_key.items()):
+            if heads.get(key) != i - 1:  # one position per mention, its first token
+                self.positions.append(i)
+                self.keys.append(key)
+            heads[key] = i
+        self.sentence_of = [0] * len(doc)
+        for n, sent in enumerate(doc.sents):
+            self.sentence_of[sent.start : sent.end] = [n] * len(sent)
+
+    def allowed(self, token: Token) -> frozenset[str] | None:
+        """Classes ``token`` may refer to, or None if it is not a referring word."""
+        word = token.lower_
+        if word in self.lexicon.pronoun_targets:
+            return self.lexicon.pronoun_targets[word]
+        cls = self.lexicon.descriptions.get(token.lemma_.lower())
+        if cls and token.tag_ in ("NN", "NNP") and any(
+            c.lower_ in ("the", "this", "that") or c.dep_ == "poss" for c in token.children
+        ):
+            return FAMILIES["Organization"] | {cls} if cls == "ArmedGroup" else frozenset({cls})
+        return None
+
+    def antecedent(self, token: Token) -> str | None:
+        """The key of the entity ``token`` refers back to, if it is a referring word."""
+        allowed = self.allowed(token)
+        if allowed is None:
+            return None
+        first_sentence = self.sentence_of[token.i] - self.lexicon.coref_window
+        n = bisect_left(self.positions, token.i) - 1
+        while n >= 0:
+            position, key = self.positions[n], self.keys[n]
+            if self.sentence_of[position] < first_sentence:
+                break
+            if self.table.cls(key) in allowed and not self._same_clause_subject(token, position):
+                return key
+            n -= 1
+        return None
+
+    def _same_clause_subject(self, token: Token, position: int) -> bool:
+        """'Turkey supports it': a pronoun object never refers to its own clause's subject."""
+        other = self.doc[position]
+        if token.dep_ in ("poss",) or other.dep_ not in ("nsubj", "nsubjpass"):
+            return False
+        return other.head == token.head

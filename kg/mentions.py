@@ -1,0 +1,318 @@
+"""Find the entities an article names: gazetteer names, named entities, collective actors.
+
+The statistical NER alone is not enough for news about conflicts (it tags "HTS" as a person
+and "Hama" as an organisation), so every mention collects *votes* for a class from several
+cues: the gazetteer (final), the last word of a name ("... Forces", "... Observatory"), the
+words around it ("the city of X", "X province"), prepositions of place, and the NER label.
+Relations add votes later (the object of "captured" is a place); ``EntityTable.entities``
+settles each class by majority.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from kg.lexicon import Lexicon
+from kg.records import LocalEntity, Mention
+
+NER_CLASS = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "GPE": "Location",
+    "LOC": "Region",
+    "FAC": "Facility",
+    "NORP": "SocialGroup",
+}
+PLACE_PREPS = frozenset("in from to toward towards near around into at across outside inside".split())
+ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "npadvmod", "nmod"})
+QUALIFIED = frozenset({"government", "army"})  # generic actors that belong to one country
+
+
+def normalize(name: str) -> str:
+    """Lower-case ASCII form of a name used as a key: accents, 'the', 's and punctuation go."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['\u2019]s\b", "", text)
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    text = re.sub(r"^\s*the\s+", "", text)
+    return " ".join(text.split())
+
+
+@dataclass
+class EntityTable:
+    """The entities of one article while it is being read; classes are settled at the end."""
+
+    names: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    votes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    token_key: dict[int, str] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    gazetteer: dict[str, str] = field(default_factory=dict)  # key -> gazetteer id
+    generic: set[str] = field(default_factory=set)
+
+    def add(self, span: Span, key: str, name: str, cls: str, weight: float) -> None:
+        """Record that ``span`` names entity ``key``; its head token now points to it."""
+        self.names[key][name] += 1
+        self.votes[key][cls] += weight
+        self.mentions.append(Mention(span.start_char, span.end_char, span.text, cls, key))
+        for token in span:
+            self.token_key[token.i] = key
+
+    def key_of(self, token: Token) -> str | None:
+        return self.token_key.get(token.i)
+
+    def cls(self, key: str) -> str:
+        return self.votes[key].most_common(1)[0][0] if self.votes[key] else "Location"
+
+    def vote(self, key: str, cls: str, weight: float = 1.0) -> None:
+        if key not in self.gazetteer:
+            self.votes[key][cls] += weight
+
+    def entities(self) -> list[LocalEntity]:
+        out = []
+        for key, names in self.names.items():
+            ranked = sorted(names, key=lambda n: (-names[n], -len(n), n))
+            out.append(
+                LocalEntity(
+                    key=key,
+                    name=ranked[0],
+                    cls=self.cls(key),
+                    names=sorted(names),
+                    gazetteer_id=self.gazetteer.get(key),
+                    generic=key in self.generic,
+                )
+            )
+        for mention in self.mentions:
+            mention.cls = self.cls(mention.key)
+        return out
+
+
+@lru_cache(maxsize=4)
+def _matchers(nlp: Language, lexicon: Lexicon) -> tuple[PhraseMatcher, PhraseMatcher]:
+    """Gazetteer matchers: exact case for acronyms, case-insensitive for longer names."""
+    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for name, gid in lexicon.names.items():
+        target = exact if (name.isupper() or len(name) <= 4) else folded
+        target.add(gid, [nlp.make_doc(name)])
+    return exact, folded
+
+
+def _trim(span: Span) -> Span:
+    """Drop leading articles and trailing possessives/punctuation from an entity span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    return doc[start:end]
+
+
+def _name_class(span: Span, lexicon: Lexicon) -> str | None:
+    last = span[-1].lower_
+    return lexicon.name_heads.get(last) if len(span) > 1 else None
+
+
+def _context_class(span: Span, lexicon: Lexicon) -> str | None:
+    """'the city of X', 'X province', 'President X': a neighbouring noun tells the class."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.lower_ in lexicon.context_nouns:
+        return lexicon.context_nouns[after.lower_]
+    if span.start >= 2 and doc[span.start - 1].lower_ == "of":
+        return lexicon.context_nouns.get(doc[span.start - 2].lower_)
+    if span.start >= 1:
+        cls = lexicon.context_nouns.get(doc[span.start - 1].lower_.rstrip("."))
+        return cls if cls == "Person" else None
+    return None
+
+
+def _is_place_object(span: Span) -> bool:
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS
+
+
+def _split_possessive(span: Span) -> list[Span]:
+    """'The UN's World Food Programme' names two entities."""
+    parts, start = [], span.start
+    for token in span:
+        if token.tag_ == "POS":
+            parts.append(span.doc[start : token.i])
+            start = token.i + 1
+    parts.append(span.doc[start : span.end])
+    return [p for p in parts if len(p)]
+
+
+def _country_of(tokens, table: EntityTable, lexicon: Lexicon) -> str | None:
+    """The country a generic actor belongs to: 'Syrian army', "Assad's regime"."""
+    for token in tokens:
+        gid = table.gazetteer.get(table.key_of(token) or "")
+        entry = lexicon.gazetteer.get(gid or "")
+        if entry is None:
+            continue
+        if entry.cls == "Country":
+            return entry.id
+        if entry.leads in lexicon.gazetteer and lexicon.gazetteer[entry.leads].cls == "Country":
+            return entry.leads
+    return None
+
+
+def _collective_span(head: Token) -> Span:
+    left = head.i
+    for child in head.lefts:
+        if child.dep_ in MODIFIER_DEPS:
+            left = min(left, child.left_edge.i)
+    doc = head.doc
+    while left < head.i and (doc[left].lower_ in ARTICLES or doc[left].is_punct):
+        left += 1
+    return doc[left : head.i + 1]
+
+
+def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]) -> None:
+    last_qualified: dict[str, str] = {}
+    for token in doc:
+        lemma = token.lemma_.lower()
+        cls = lexicon.collective_heads.get(lemma)
+        if cls is None or token.pos_ not in ("NOUN", "PROPN") or token.i in named:
+            continue
+        singular = token.tag_ in ("NN", "NNP")
+        if singular and lemma in lexicon.descriptions:
+            continue  # "the group": a reference back, resolved by kg.coref
+        span = _collective_span(token)
+        modifiers = [t for t in span if t.i != token.i]
+        # the phrase without possessors and named modifiers: "Syrian government" -> government
+        core = " ".join(
+            t.lemma_.lower()
+            for t in span
+            if t.i == token.i
+            or not (t.i in named or t.dep_ in ("poss", "case") or t.is_punct or t.lower_ in lexicon.titles)
+        )
+        canon = lexicon.collective_synonyms.get(core, "")
+        if canon in QUALIFIED:
+            country = _country_of(modifiers, table, lexicon)
+            if country:
+                last_qualified[canon] = country
+            country = country or last_qualified.get(canon)
+            key = f"c:{canon}:{country}" if country else f"c:{canon}"
+        elif canon:
+            key = f"c:{canon}"
+        else:
+            key = "c:" + normalize(span.text)
+        name = span.text
+        table.generic.add(key)
+        table.names[key][name] += 1
+        table.votes[key][cls] += 1
+        table.mentions.append(Mention(span.start_char, span.end_char, name, cls, key))
+        for t in span:
+            if t.i not in named:
+                table.token_key[t.i] = key
+
+
+def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
+    """Collect every entity mention of ``doc`` into a new ``EntityTable``."""
+    table = EntityTable()
+    exact, folded = _matchers(nlp, lexicon)
+    spans: list[tuple[Span, str | None]] = []
+    matches = [(s, e, doc.vocab.strings[m]) for m, s, e in [*exact(doc), *folded(doc)]]
+    taken: set[int] = set()
+    for start, end, gid in sorted(matches, key=lambda m: (m[0] - m[1], m[0])):
+        if taken.isdisjoint(range(start, end)):
+            spans.append((doc[start:end], gid))
+            taken.update(range(start, end))
+    for ent in doc.ents:
+        if ent.label_ not in NER_CLASS:
+            continue
+        for part in _split_possessive(ent):
+            part = _trim(part)
+            if len(part) and taken.isdisjoint(range(part.start, part.end)):
+                spans.append((part, None))
+                taken.update(range(part.start, part.end))
+
+    for span, gid in sorted(spans, key=lambda s: s[0].start):
+        _add_named(span, gid, doc, table, lexicon)
+    _link_acronyms(doc, table)
+    _link_short_names(table)
+    _collectives(doc, table, lexicon, set(table.token_key))
+    return table
+
+
+def _add_named(span: Span, gid: str | None, doc: Doc, table: EntityTable, lex: Lexicon) -> None:
+    label = span.label_ or (span.root.ent_type_ if span.root.ent_type_ else "")
+    if gid is None:
+        demonym = lex.demonyms.get(span.text.lower())
+        if label == "NORP" or demonym:
+            if demonym:
+                gid = demonym
+            elif span.root.tag_ not in ("NNPS", "NNS") or span.root.dep_ in MODIFIER_DEPS:
+                return  # "Islamist", "Alawite": adjectives, kept only inside a collective phrase
+    if gid is not None:
+        entry = lex.gazetteer[gid]
+        key = f"g:{gid}"
+        table.gazetteer[key] = gid
+        name = span.text if lex.demonyms.get(span.text.lower()) != gid else entry.name
+        table.add(span, key, name, entry.cls, 100.0)
+        return
+    key = "n:" + normalize(span.text)
+    if key == "n:":
+        return
+    table.add(span, key, span.text, NER_CLASS.get(label, "Location"), 1.0)
+    for cls, weight in ((_name_class(span, lex), 3.0), (_context_class(span, lex), 2.0)):
+        if cls:
+            table.vote(key, cls, weight)
+    if _is_place_object(span):
+        table.vote(key, "Location", 1.5)
+    if label == "GPE" and table.cls(key) == "Location":
+        table.vote(key, "Location", 0.5)
+
+
+def _link_acronyms(doc: Doc, table: EntityTable) -> None:
+    """'Hayat Tahrir al-Sham (HTS)': the bracketed acronym names the same entity."""
+    for token in doc[2:-1]:
+        if not (token.is_upper and doc[token.i - 1].text == "(" and doc[token.i + 1].text == ")"):
+            continue
+        full_key = table.key_of(doc[token.i - 2])
+        if full_key is None:
+            continue
+        own = table.key_of(token)
+        if own is None:
+            table.add(doc[token.i : token.i + 1], full_key, token.text, table.cls(full_key), 0.5)
+        elif own.startswith("n:"):
+            _merge(table, own, full_key)
+
+
+def _merge(table: EntityTable, old: str, new: str) -> None:
+    if old == new or old in table.gazetteer:
+        return
+    table.names[new].update(table.names.pop(old, Counter()))
+    table.votes[new].update(table.votes.pop(old, Counter()))
+    for i, key in list(table.token_key.items()):
+        if key == old:
+            table.token_key[i] = new
+    for mention in table.mentions:
+        if mention.key == old:
+            mention.key = new
+
+
+def _link_short_names(table: EntityTable) -> None:
+    """'Assad' after 'Bashar al-Assad': a person's last name alone names the same person."""
+    persons = [k for k in table.names if table.cls(k) == "Person"]
+    by_last: dict[str, set[str]] = defaultdict(set)
+    for key in persons:
+        for name in table.names[key]:
+            words = normalize(name).split()
+            if len(words) > 1:
+                by_last[words[-1]].add(key)
+                by_last[words[-1].removeprefix("al ")].add(key)
+    for key in persons:
+        words = [w for w in key[2:].split() if w != "al"]
+        if key.startswith("n:") and len(words) == 1 and len(by_last.get(words[0], ())) == 1:
+            _merge(table, key, next(iter(by_last[words[0]])))

@@ -1,0 +1,351 @@
+"""Find relations between entities by interpreting the lexicon's patterns over spaCy parses.
+
+Each pattern family of ``ontology/lexicon.toml`` has one finder here: verbs (active, passive,
+participles, relative clauses, control verbs), nominalisations, roles and titles, hyphenated
+modifiers, typed prepositional pairs and appositions. All of them turn syntactic arguments
+into entities through ``Arguments.entities``, which expands coordination ("Aleppo and Hama"),
+lists ("cities like Aleppo"), appositions and back-references (kg.coref).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from kg.coref import Resolver
+from kg.lexicon import FAMILIES, Lexicon, Pattern
+from kg.mentions import EntityTable
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+OBJECT_DEPS = ("dobj", "obj", "attr", "oprd")
+LIST_PREPS = ("like", "including", "include", "as")  # "cities like Aleppo", "such as"
+RELATIVE_PRONOUNS = ("which", "who", "that", "whom")
+INHERITING_DEPS = ("xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl", "prep")
+BASE_CONFIDENCE = {"verb": 0.8, "noun": 0.7, "role": 0.85, "mod": 0.75, "pair": 0.55, "appos": 0.6}
+COREF_PENALTY = 0.15
+
+
+@dataclass
+class Candidate:
+    """A relation found in one sentence, before modality is decided."""
+
+    relation: str
+    subject: str
+    object: str
+    trigger: Token
+    pattern: Pattern
+    confidence: float
+
+
+class Arguments:
+    """Turns argument tokens into entity keys for one document."""
+
+    def __init__(self, doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
+        self.table, self.lexicon = table, lexicon
+        self.resolver = Resolver(doc, table, lexicon)
+        self.via_coref: set[int] = set()
+
+    def key(self, token: Token) -> str | None:
+        key = self.table.key_of(token)
+        if key is None:
+            key = self.resolver.antecedent(token)
+            if key is not None:
+                self.via_coref.add(token.i)
+        return key
+
+    def entities(self, token: Token, depth: int = 0) -> list[tuple[str, Token]]:
+        """Entities an argument token stands for, coordination and lists expanded."""
+        found: list[tuple[str, Token]] = []
+        for tok in (token, *_right_conjuncts(token)):
+            key = self.key(tok)
+            if key is not None:
+                found.append((key, tok))
+                continue
+            if depth > 2:
+                continue
+            for child in tok.children:
+                if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ in LIST_PREPS):
+                    target = child if child.dep_ == "appos" else _pobj(child)
+                    if target is not None:
+                        found.extend(self.entities(target, depth + 1))
+                elif child.dep_ == "prep" and child.lower_ == "of" and _is_class_noun(tok, self):
+                    target = _pobj(child)
+                    if target is not None:
+                        found.extend(self.entities(target, depth + 1))
+                elif child.dep_ in ("amod", "compound") and self.table.key_of(child):
+                    owner = self.table.key_of(child)
+                    if self.table.cls(owner) in FAMILIES["Actor"] - {"Person", "SocialGroup"}:
+                        found.append((owner, child))  # "Russian airstrikes" -> Russia
+        return found
+
+
+def _is_class_noun(token: Token, args: Arguments) -> bool:
+    """'the city of Homs', 'the province of Idlib': the noun only names a class."""
+    lemma = token.lemma_.lower()
+    return lemma in args.lexicon.context_nouns or lemma in args.lexicon.descriptions
+
+
+def _pobj(prep: Token) -> Token | None:
+    return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def _right_conjuncts(token: Token) -> list[Token]:
+    out, stack = [], [token]
+    while stack:
+        for child in stack.pop().children:
+            if child.dep_ == "conj":
+                out.append(child)
+                stack.append(child)
+    return out
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The grammatical subject of a verb, inherited through control, coordination, clauses."""
+    seen = 0
+    while seen < 6:
+        subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        if subj:
+            if subj[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return [verb.head]
+            return subj
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return [verb.head]
+        if verb.dep_ not in INHERITING_DEPS or verb.head == verb:
+            return []
+        verb = verb.head
+        seen += 1
+    return []
+
+
+def _agent(verb: Token) -> list[Token]:
+    return [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN"
+    )
+
+
+def _find_words(head: Token, words: tuple[str, ...]) -> list[Token] | None:
+    """Tokens near ``head`` carrying the pattern's extra lemmas ("take *control* of")."""
+    found = []
+    pool = [t for c in head.children for t in (c, *c.children)]
+    for word in words:
+        match = next((t for t in pool if t.lemma_.lower() == word or t.lower_ == word), None)
+        if match is None:
+            return None
+        found.append(match)
+    return found
+
+
+def _prep_objects(tokens: list[Token], preps: tuple[str, ...]) -> list[Token]:
+    return [
+        obj
+        for t in tokens
+        for c in t.children
+        if c.dep_ in ("prep", "dative", "agent") and c.lower_ in preps
+        for obj in [_pobj(c)]
+        if obj is not None
+    ]
+
+
+def verb_candidates(sent, pats: dict[str, list[Pattern]]) -> Iterator[tuple[Pattern, Token, list[Token], list[Token]]]:
+    """(pattern, trigger, subject tokens, object tokens) for every verb trigger."""
+    for token in sent:
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        for pat in pats.get(token.lemma_.lower(), ()):
+            extra = _find_words(token, pat.words)
+            if extra is None:
+                continue
+            passive = _is_passive(token)
+            if pat.preps:
+                objects = _prep_objects([token, *extra], pat.preps)
+                subjects = _agent(token) if passive and not pat.words and _agent(token) else _subjects(token)
+                if passive and token.dep_ == "acl" and not _agent(token):
+                    subjects = [token.head]
+            elif passive:
+                subjects = _agent(token)
+                objects = [c for c in token.children if c.dep_ == "nsubjpass"]
+                if token.dep_ == "acl":
+                    objects = [token.head]
+            else:
+                subjects = _subjects(token)
+                objects = [c for c in [token, *extra] for c in c.children if c.dep_ in OBJECT_DEPS]
+                objects = [o for o in objects if o not in extra]
+            if pat.inverse:
+                subjects, objects = objects, subjects
+            if subjects and objects:
+                yield pat, token, subjects, objects
+
+
+def noun_candidates(sent, pats: dict[str, list[Pattern]]) -> Iterator[tuple[Pattern, Token, list[Token], list[Token]]]:
+    """Nominalisations: "the capture of Aleppo by HTS", "Turkey's support for the rebels"."""
+    for token in sent:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        for pat in pats.get(token.lemma_.lower(), ()):
+            objects = _prep_objects([token], pat.preps) if pat.preps else []
+            if not objects:
+                continue
+            agents = _prep_objects([token], ("by", "from"))
+            agents += [c for c in token.children if c.dep_ in ("poss", "compound", "amod")]
+            if not agents and token.dep_ in OBJECT_DEPS and token.head.pos_ in ("VERB", "AUX"):
+                agents = _subjects(token.head)  # "launched an assault on", "expressed support for"
+            if not agents and token.dep_ == "pobj" and token.head.head.pos_ in ("VERB", "AUX"):
+                agents = _subjects(token.head.head)  # "with HTS making advances on"
+            if pat.inverse:
+                agents, objects = objects, agents
+            if agents:
+                yield pat, token, agents, objects
+
+
+class Extractor:
+    """Applies every pattern family of the lexicon to one parsed document."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.by_kind: dict[str, dict[str, list[Pattern]]] = {}
+        for kind in ("verb", "noun", "role", "mod"):
+            index: dict[str, list[Pattern]] = {}
+            for pat in lexicon.patterns(kind):
+                index.setdefault(pat.head, []).append(pat)
+            self.by_kind[kind] = index
+        self.pairs = lexicon.patterns("pair")
+        self.appositions = lexicon.patterns("appos")
+
+    def candidates(self, doc: Doc, table: EntityTable) -> Iterator[Candidate]:
+        args = Arguments(doc, table, self.lexicon)
+        for sent in doc.sents:
+            found = [
+                *verb_candidates(sent, self.by_kind["verb"]),
+                *noun_candidates(sent, self.by_kind["noun"]),
+                *self._roles(sent, args),
+                *self._modifiers(sent, args),
+                *self._pairs(sent, args),
+            ]
+            for pat, trigger, subjects, objects in found:
+                yield from self._link(args, pat, trigger, subjects, objects)
+
+    def _link(self, args, pat, trigger, subjects, objects) -> Iterator[Candidate]:
+        rule = self.lexicon.relations[pat.relation]
+        subj = [e for t in subjects for e in args.entities(t)]
+        obj = [e for t in objects for e in args.entities(t)]
+        for s_key, s_tok in subj:
+            for o_key, o_tok in obj:
+                if s_key == o_key or not (
+                    _fits(args.table, s_key, rule.subject, pat)
+                    and _fits(args.table, o_key, rule.object, pat)
+                ):
+                    continue
+                confidence = BASE_CONFIDENCE[pat.kind]
+                confidence -= COREF_PENALTY * len({s_tok.i, o_tok.i} & args.via_coref)
+                yield Candidate(pat.relation, s_key, o_key, trigger, pat, round(confidence, 3))
+
+    def _roles(self, sent, args: Arguments):
+        """'X, the leader of Y', 'Y leader X', "Y's leader, X", 'Turkish President X'."""
+        roles = self.by_kind["role"]
+        for token in sent:
+            key = args.table.key_of(token)
+            if key is None or args.table.cls(key) != "Person" or token.dep_ == "compound":
+                continue
+            nouns = [c for c in token.children if c.dep_ in ("appos", "compound")]
+            if token.dep_ == "appos":
+                nouns.append(token.head)
+            if token.dep_ in ("nsubj",) and token.head.lemma_ == "be":
+                nouns += [c for c in token.head.children if c.dep_ == "attr"]
+            for noun in nouns:
+                for pat in roles.get(noun.lemma_.lower(), ()):
+                    objects = _prep_objects([noun], pat.preps) if pat.preps else []
+                    objects += [
+                        c
+                        for c in noun.children
+                        if c.dep_ in ("poss", "compound", "amod") and args.table.key_of(c)
+                    ]
+                    if noun.dep_ == "compound" and noun.head == token:
+                        objects += [
+                            c for c in token.children if c.dep_ == "amod" and args.table.key_of(c)
+                        ]
+                    if objects:
+                        yield pat, noun, [token], objects
+
+    def _modifiers(self, sent, args: Arguments):
+        """'Iranian-backed units', 'government-controlled areas', 'anti-Assad protests'."""
+        doc = sent.doc
+        for token in sent:
+            for pat in self.by_kind["mod"].get(token.lower_, ()):
+                i = token.i
+                if i + 2 < len(doc) and doc[i + 1].text == "-" and pat.head in ("anti", "pro"):
+                    owner, modified = doc[i + 2], _modified_noun(doc[i + 2])
+                elif i >= 2 and doc[i - 1].text == "-":
+                    owner, modified = doc[i - 2], _modified_noun(token)
+                else:
+                    continue
+                if modified is None or args.table.key_of(owner) is None:
+                    continue
+                subjects, objects = [owner], [modified]
+                if pat.head in ("anti", "pro"):
+                    subjects, objects = objects, subjects
+                if pat.inverse:
+                    subjects, objects = objects, subjects
+                yield pat, token, subjects, objects
+
+    def _pairs(self, sent, args: Arguments):
+        """Typed entities joined by a preposition or an apposition: 'Gmund in Austria'."""
+        table = args.table
+        for token in sent:
+            key = table.key_of(token)
+            if key is None or (token.i + 1 < len(sent.doc) and table.key_of(sent.doc[token.i + 1]) == key):
+                continue  # only the last token of a mention carries its attachments
+            cls = table.cls(key)
+            for pat in self.pairs:
+                if cls in FAMILIES[pat.head]:
+                    objects = _prep_objects([token], pat.preps)
+                    if objects:
+                        yield pat, token, [token], objects
+            for pat in self.appositions:
+                if cls not in FAMILIES[pat.head]:
+                    continue
+                for child in token.children:
+                    if child.dep_ != "appos":
+                        continue
+                    if table.key_of(child):
+                        yield pat, child, [token], [child]
+                    else:  # "Homs, Syria's third-largest city"
+                        owners = [c for c in child.children if c.dep_ == "poss"]
+                        owners += _prep_objects([child], ("of", "in"))
+                        if owners:
+                            yield pat, child, [token], owners
+
+
+def _modified_noun(token: Token) -> Token | None:
+    """The noun a hyphenated modifier belongs to."""
+    head = token
+    for _ in range(3):
+        if head.pos_ in ("NOUN", "PROPN") and head != token:
+            return head
+        if head.head == head:
+            return None
+        head = head.head
+    return head if head.pos_ in ("NOUN", "PROPN") else None
+
+
+def _fits(table: EntityTable, key: str, accepted: frozenset[str], pat: Pattern) -> bool:
+    """Does the entity's class fit the slot? Uncertain classes bend toward places.
+
+    A name the model labelled only once or twice (no gazetteer, no name cue) that fills a
+    slot only places can fill ("captured Hama") is taken as a place, and votes so.
+    """
+    cls = table.cls(key)
+    if cls in accepted:
+        return True
+    place_only = accepted <= FAMILIES["Location"]
+    weak = key.startswith("n:") and sum(table.votes[key].values()) <= 4
+    if place_only and weak and pat.kind in ("verb", "noun") and cls != "Person":
+        table.vote(key, "Location", 1.0)
+        return True
+    return False
+
