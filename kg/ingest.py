@@ -133,6 +133,7 @@ _HEADLINE_WORDS = (3, 25)
 _SENTENCE_END = re.compile(r"[.,;:\u2026][\"'\u2019\u201d)\]]*$")
 _CAMEL_JOIN = re.compile(r"[a-z]{3}[A-Z]")
 _MAX_CAMEL_JOINS = 1
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")  # "# Title" in .md files: the marker is not title
 # Where the header ends: the first paragraph of two sentences or more, or a long one.
 _BODY_END = re.compile(r"[.!?][\"'\u2019\u201d)]*$")
 _SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?][\"'\u2019\u201d)]*\s+[\"'\u2018\u201c(]*[A-Z]")
@@ -433,9 +434,15 @@ def _split_source_line(text: str) -> tuple[str, str | None, str | None]:
     last = last.strip()
     for pattern in _SOURCE_LINES:
         match = pattern.fullmatch(last)
-        if match and head.strip() and len(match["value"].split()) <= _SOURCE_MAX_WORDS:
+        value = match and match["value"]
+        if value and head.strip() and _is_label(value):
             return (head.rstrip(), *_publisher(match["value"]))
     return text, None, None
+
+
+def _is_label(value: str) -> bool:
+    """A source line names something; a sentence ("Via the border crossing.") is body."""
+    return len(value.split()) <= _SOURCE_MAX_WORDS and not _BODY_END.search(value)
 
 
 def _publisher(value: str) -> tuple[str | None, str | None]:
@@ -445,7 +452,7 @@ def _publisher(value: str) -> tuple[str | None, str | None]:
         url = url_match[0].rstrip(".,;)")
         name = (value[: url_match.start()] + value[url_match.end() :]).strip(" ,;:-()")
         return name or _host(url), url
-    value = value.strip().rstrip(".")
+    value = value.strip()
     if _DOMAIN.fullmatch(value):
         return _host("//" + value), None
     return value or None, None
@@ -463,7 +470,7 @@ def _parse_header(text: str) -> tuple[str | None, str | None]:
     breadcrumbs, by-lines and date lines before it are passed over.
     """
     title = published = None
-    for raw in islice(text.splitlines(), _HEADER_MAX_LINES):
+    for raw in islice(text.split("\n", _HEADER_MAX_LINES), _HEADER_MAX_LINES):
         line = raw.strip()
         if not line:
             continue
@@ -474,7 +481,7 @@ def _parse_header(text: str) -> tuple[str | None, str | None]:
         line_date = _parse_date(line)
         published = published or line_date
         if title is None and line_date is None and _is_headline(line):
-            title = line
+            title = _MARKDOWN_HEADING.sub("", line)
     return title, published
 
 
@@ -553,7 +560,7 @@ def _json_article(
         id_value = str(id_value)
     elif id_value is not None and not isinstance(id_value, str):
         raise _Unusable(f"'id' must be a string or an integer, not {type(id_value).__name__}")
-    raw_date = _string_field(record, "date")
+    raw_date = _meta_field(record, "date")
     published = _parse_date(raw_date) if raw_date else None
     if raw_date and published is None:
         yield Problem(f"{path}:{number}", f"date {raw_date!r} not understood; ignored", "warning")
@@ -562,10 +569,10 @@ def _json_article(
         text,
         f"{path}#L{number}",
         limits,
-        _string_field(record, "title"),
+        _meta_field(record, "title"),
         published,
-        _string_field(record, "publisher"),
-        _string_field(record, "url"),
+        _meta_field(record, "publisher"),
+        _meta_field(record, "url"),
     )
 
 
@@ -574,6 +581,12 @@ def _string_field(record: dict[str, object], key: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise _Unusable(f"'{key}' must be a string, not {type(value).__name__}")
     return value
+
+
+def _meta_field(record: dict[str, object], key: str) -> str | None:
+    """A metadata string with surrounding blanks removed; empty counts as absent."""
+    value = _string_field(record, key)
+    return value.strip() or None if value else None
 
 
 _READERS: dict[str, Reader] = {

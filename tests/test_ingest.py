@@ -137,9 +137,17 @@ BODY = (
             "Example News",
             "https://news.example.org/a/1",
         ),
-        (
+        (  # an impossible date is no date
             "Hama Falls to the Rebels\n31 Feb 2024\n",
             "",
+            "Hama Falls to the Rebels",
+            None,
+            None,
+            None,
+        ),
+        (  # a Markdown heading; a last line that is a sentence, not a source label, stays
+            "# Hama Falls to the Rebels\n\n",
+            "Via the border crossing, thousands fled to Lebanon.",
             "Hama Falls to the Rebels",
             None,
             None,
@@ -164,7 +172,8 @@ def test_plain_text_header_and_source_line(
         publisher,
         url,
     )
-    assert article.text == f"{header}{BODY}"  # source line gone, the rest verbatim
+    kept = f"\n\n{footer}" if footer and publisher is None else ""
+    assert article.text == f"{header}{BODY}{kept}"  # source line gone, the rest verbatim
 
 
 def test_content_hash_covers_text_and_metadata(tmp_path: Path) -> None:
@@ -188,7 +197,7 @@ PAGE = f"""<!DOCTYPE html><html lang="en"><head><title>Rebels take Hama | Exampl
 <style>.hiddenStyleRule {{ color: red }}</style>
 <script>var hiddenScriptVar = "fetch('https://tracker.example.com')";</script>
 </head><body><nav>Home | World | Politics</nav>
-<article><h1>Rebels take Hama</h1><p>{BODY}</p>
+<!-- hiddenComment --><article><h1>Rebels take Hama</h1><p>{BODY}</p>
 <script>console.log("hiddenInlineScript")</script><p>{ENGLISH}</p></article>
 <footer>Copyright 2024</footer></body></html>"""
 
@@ -201,7 +210,8 @@ def test_html_main_text_and_metadata(tmp_path: Path, name: str) -> None:
     assert article.publisher == "Example News"
     assert article.url == "https://news.example.org/2024/12/05/rebels-hama"
     assert BODY in article.text and ENGLISH in article.text
-    for hidden in ("hiddenStyleRule", "hiddenScriptVar", "hiddenInlineScript", "tracker"):
+    hidden_parts = ("hiddenStyleRule", "hiddenScriptVar", "hiddenInlineScript", "hiddenComment")
+    for hidden in (*hidden_parts, "tracker", "Home | World", "Copyright"):
         assert hidden not in article.text
     assert [p.level for p in problems] == (["warning"] if name.endswith("unknown") else [])
 
