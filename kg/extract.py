@@ -1,0 +1,63 @@
+"""One article's parsed document -> its entities, mentions and assertions (an Extraction)."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.lexicon import Lexicon
+from kg.mentions import EntityTable, find_mentions
+from kg.modality import modality_of
+from kg.records import Article, Assertion, Extraction
+from kg.relations import Extractor
+
+
+def _evidence(sent: Span) -> tuple[str, int, int]:
+    """The sentence text without surrounding whitespace, and its offsets in the article."""
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    end = sent.start_char + len(text.rstrip())
+    return sent.doc.text[start:end], start, end
+
+
+class ArticleExtractor:
+    """Holds the loaded rules; ``__call__`` turns one parsed article into an Extraction."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.nlp, self.lexicon = nlp, lexicon
+        self.extractor = Extractor(lexicon)
+
+    def __call__(self, article: Article, doc: Doc) -> Extraction:
+        table = find_mentions(doc, self.lexicon, self.nlp)
+        assertions: dict[tuple, Assertion] = {}
+        for cand in self.extractor.candidates(doc, table):
+            modality = modality_of(cand.trigger, cand.relation, self.lexicon)
+            text, start, end = _evidence(cand.trigger.sent)
+            source = table.key_of(modality.source) if modality.source is not None else None
+            found = Assertion(
+                subject=cand.subject,
+                relation=cand.relation,
+                object=cand.object,
+                modality=modality.value,
+                evidence=text,
+                start=start,
+                end=end,
+                confidence=cand.confidence,
+                pattern=cand.pattern.kind,
+                source=source,
+                source_name=modality.source_text,
+            )
+            key = (found.subject, found.relation, found.object, found.start)
+            if key not in assertions or assertions[key].confidence < found.confidence:
+                assertions[key] = found
+        return _package(article, table, list(assertions.values()))
+
+
+def _package(article: Article, table: EntityTable, assertions: list[Assertion]) -> Extraction:
+    """Keep named entities and the generic ones that take part in a relation."""
+    used = {a.subject for a in assertions} | {a.object for a in assertions}
+    used |= {a.source for a in assertions if a.source}
+    entities = [e for e in table.entities() if not e.generic or e.key in used]
+    keep = {e.key for e in entities}
+    mentions = [m for m in table.mentions if m.key in keep]
+    return Extraction(article, entities, mentions, assertions)

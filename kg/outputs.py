@@ -1,0 +1,26 @@
+"""Files a build writes next to the store: exports, the graph view and statistics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.export import write_graphml
+from kg.html import write_html
+from kg.network import to_networkx
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildConfig
+    from kg.store import Store
+
+
+def write_outputs(store: Store, out: Path, config: BuildConfig) -> None:
+    """graph.ttl, graph.trig, graph.graphml, graph.html and stats.json under ``out``."""
+    store.export(out / "graph.ttl", "turtle")
+    store.export(out / "graph.trig", "trig")
+    graph = to_networkx(store.dataset)
+    write_graphml(graph, out / "graph.graphml")
+    write_html(graph, out / "graph.html", title="Knowledge graph", max_nodes=config.html_max_nodes)
+    stats = store.stats()
+    (out / "stats.json").write_text(json.dumps(stats, indent=2, sort_keys=True), encoding="utf-8")

@@ -1,0 +1,239 @@
+"""The build: articles -> spaCy docs -> extractions -> resolved entities -> store -> outputs.
+
+Extraction is the expensive step, so each article's ``Extraction`` is cached as JSON under
+``<out>/cache`` keyed by its content hash; resolution and RDF writing are recomputed from
+the cache, which keeps entity merges and IRIs consistent across the whole corpus. A build
+whose inputs and settings are unchanged does nothing but say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from multiprocessing import get_context
+from pathlib import Path
+
+from tqdm import tqdm
+
+from kg.ingest import Limits, Problem, read_articles
+from kg.lexicon import load_lexicon
+from kg.nlp import DEFAULT_MODEL
+from kg.records import Article, Extraction
+from kg.resolve import resolve
+
+BATCH_SIZE = 16
+
+
+@dataclass
+class BuildConfig:
+    """Settings of one build; everything that changes its result is part of the fingerprint."""
+
+    model: str = DEFAULT_MODEL
+    workers: int = 1
+    min_confidence: float = 0.0
+    store: str | None = None  # folder of the Oxigraph store (default <out>/store), or "memory"
+    max_bytes: int = Limits.max_bytes
+    max_chars: int = Limits.max_chars
+    quiet: bool = False
+    html_max_nodes: int = 300
+
+    def fingerprint(self) -> str:
+        keep = {"model": self.model, "min_confidence": self.min_confidence}
+        rules = [(Path(__file__).parent.parent / "ontology" / n) for n in ("lexicon.toml", "gazetteer.toml")]
+        keep["rules"] = [hashlib.sha256(p.read_bytes()).hexdigest() for p in rules if p.exists()]
+        return hashlib.sha256(json.dumps(keep, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class BuildReport:
+    """What a build did; ``problems`` holds one line per skipped or suspicious input."""
+
+    extracted: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    articles: int = 0
+    entities: int = 0
+    statements: int = 0
+    up_to_date: bool = False
+
+    @property
+    def skipped(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+
+# --- extraction, in this process or in worker processes -------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(model: str, max_chars: int) -> None:
+    from kg.extract import ArticleExtractor
+    from kg.nlp import load_pipeline
+
+    nlp = load_pipeline(model, max_length=max_chars + 1)
+    _WORKER["nlp"] = nlp
+    _WORKER["extract"] = ArticleExtractor(nlp, load_lexicon())
+
+
+def _extract_batch(articles: list[Article]) -> list[dict]:
+    nlp, extract = _WORKER["nlp"], _WORKER["extract"]
+    docs = nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)
+    return [extract(a, doc).to_dict() for a, doc in zip(articles, docs, strict=True)]
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterator[Extraction]:
+    """Parse and extract articles, streaming; ``workers`` > 1 uses that many processes."""
+    batches = _batches(articles, BATCH_SIZE)
+    if config.workers <= 1:
+        _init_worker(config.model, config.max_chars)
+        for batch in batches:
+            yield from map(Extraction.from_dict, _extract_batch(batch))
+        return
+    context = get_context("forkserver" if sys.platform != "win32" else "spawn")
+    with context.Pool(config.workers, _init_worker, (config.model, config.max_chars)) as pool:
+        for result in pool.imap(_extract_batch, batches):
+            yield from map(Extraction.from_dict, result)
+
+
+# --- the extraction cache ----------------------------------------------------------------------
+
+
+class Cache:
+    """One JSON file per article under ``<out>/cache``, written atomically."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, article_id: str) -> Path:
+        return self.folder / (hashlib.sha1(article_id.encode()).hexdigest() + ".json")
+
+    def get(self, article: Article) -> Extraction | None:
+        path = self._path(article.id)
+        if not path.exists():
+            return None
+        ex = Extraction.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return ex if ex.article.content_hash == article.content_hash else None
+
+    def put(self, ex: Extraction) -> None:
+        path = self._path(ex.article.id)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(ex.to_dict(), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def remove(self, article_id: str) -> None:
+        self._path(article_id).unlink(missing_ok=True)
+
+
+def _progress(items: Iterable, total: int, quiet: bool) -> Iterable:
+    return tqdm(items, total=total, unit="article", disable=quiet or not sys.stderr.isatty())
+
+
+def build(paths: Iterable[str | Path], out: str | Path, config: BuildConfig | None = None) -> BuildReport:
+    """Build (or update) the knowledge graph of the articles under ``paths`` into ``out``."""
+    from kg.outputs import write_outputs
+    from kg.store import Store
+
+    config = config or BuildConfig()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = BuildReport()
+    limits = Limits(max_bytes=config.max_bytes, max_chars=config.max_chars)
+    articles: list[Article] = []
+    for item in read_articles(paths, limits):
+        (report.problems if isinstance(item, Problem) else articles).append(item)
+
+    cache = Cache(out / "cache")
+    store_path = config.store or str(out / "store")
+    with Store.open(None if store_path == "memory" else store_path) as store:
+        stored = store.article_hashes()
+        manifest = out / "cache" / "manifest.json"
+        wanted = {**stored, **{a.id: a.content_hash for a in articles}}
+        state = {"articles": wanted, "config": config.fingerprint()}
+        if (
+            store_path != "memory"
+            and manifest.exists()
+            and json.loads(manifest.read_text(encoding="utf-8")) == state
+        ):
+            report.unchanged = sorted(wanted)
+            report.up_to_date = True
+            report.articles = len(wanted)
+            _write_errors(out, report)
+            return report
+
+        todo = [a for a in articles if stored.get(a.id) != a.content_hash or cache.get(a) is None]
+        report.unchanged = sorted({a.id for a in articles} - {a.id for a in todo})
+        fresh = _progress(extract_articles(todo, config), len(todo), config.quiet)
+        extractions: dict[str, Extraction] = {}
+        for ex in fresh:
+            cache.put(ex)
+            extractions[ex.article.id] = ex
+            report.extracted.append(ex.article.id)
+        for article in articles:
+            if article.id not in extractions:
+                cached = cache.get(article)
+                if cached is not None:
+                    extractions[article.id] = cached
+        for article_id in set(stored) - set(extractions):  # earlier builds' articles stay
+            cached = _cached_by_id(cache, article_id, stored[article_id])
+            if cached is not None:
+                extractions[article_id] = cached
+        corpus = [_confident(extractions[k], config.min_confidence) for k in sorted(extractions)]
+        entities, iri_of = resolve(corpus)
+        counts = write_store(store, corpus, entities, iri_of)
+        report.articles, report.entities, report.statements = len(corpus), len(entities), counts
+        write_outputs(store, out, config)
+        manifest.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    _write_errors(out, report)
+    return report
+
+
+def _cached_by_id(cache: Cache, article_id: str, content_hash: str) -> Extraction | None:
+    stub = Article(id=article_id, text="", source="", content_hash=content_hash)
+    return cache.get(stub)
+
+
+def _confident(ex: Extraction, min_confidence: float) -> Extraction:
+    if min_confidence <= 0:
+        return ex
+    kept = [a for a in ex.assertions if a.confidence >= min_confidence]
+    return replace(ex, assertions=kept)
+
+
+def write_store(store, corpus: list[Extraction], entities, iri_of) -> int:
+    """Write every article graph, the entity graph and the direct-triple graph."""
+    from rdflib import URIRef
+
+    from kg.rdf import article_quads, direct_quads, entity_quads
+
+    statements = 0
+    direct = []
+    for ex in corpus:
+        local = {key: URIRef(iri_of[(ex.article.id, key)]) for key in {e.key for e in ex.entities}}
+        store.replace_article(ex.article.id, article_quads(ex, local))
+        direct.extend(direct_quads(ex, local))
+        statements += len(ex.assertions)
+    store.replace_graph("entities", entity_quads(entities))
+    store.replace_graph("direct", direct)
+    store.load_ontology()
+    return statements
+
+
+def _write_errors(out: Path, report: BuildReport) -> None:
+    problems = [asdict(p) for p in report.problems]
+    (out / "errors.json").write_text(json.dumps(problems, indent=2, ensure_ascii=False), encoding="utf-8")

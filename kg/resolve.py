@@ -1,0 +1,156 @@
+"""Resolve the entities of all articles into one set of corpus entities with stable IRIs.
+
+Within an article, kg.mentions already joined acronyms, short names and gazetteer aliases.
+Across articles, entities join when they share a gazetteer id or a normalised name, when a
+person's single name is the last name of exactly one known person ("Assad"), or when two
+names of the same class are transliteration variants ("Jolani" / "Golani"). Persons are
+never joined with organisations, governments or places.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from kg.lexicon import ONTOLOGY_DIR
+from kg.mentions import normalize
+from kg.rdf import entity_iri
+from kg.records import Entity, Extraction, LocalEntity
+
+KIND = {  # classes that may be merged with each other
+    "Person": "person",
+    "Country": "place",
+    "City": "place",
+    "Region": "place",
+    "Location": "place",
+    "Facility": "place",
+}
+
+
+@lru_cache(maxsize=1)
+def _transliteration() -> tuple[list[tuple[str, str]], int]:
+    data = tomllib.loads((ONTOLOGY_DIR / "lexicon.toml").read_text(encoding="utf-8"))
+    spec = data["transliteration"]
+    pairs = [(v, group[0]) for group in spec["groups"] for v in group[1:]]
+    return sorted(pairs, key=lambda p: -len(p[0])), spec["min_length"]
+
+
+def skeleton(name: str) -> str:
+    """A spelling-independent form of a name: 'al-Jolani' and 'Al-Golani' agree."""
+    pairs, _ = _transliteration()
+    text = normalize(name).removeprefix("al ")
+    for variant, base in pairs:
+        text = text.replace(variant, base)
+    text = re.sub(r"(.)\1+", r"\1", text)
+    return text[0] + re.sub(r"[aeiou ]", "", text[1:]) if text else ""
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the representative is the smaller key, so the result does not depend on order
+            low, high = sorted((ra, rb))
+            self.parent[high] = low
+
+
+def _kind(cls: str) -> str:
+    return KIND.get(cls, "group")
+
+
+def resolve(extractions: Iterable[Extraction]) -> tuple[list[Entity], dict[tuple[str, str], str]]:
+    """Corpus entities, and the IRI of each (article id, local key)."""
+    members: dict[str, list[tuple[str, LocalEntity]]] = defaultdict(list)
+    for ex in extractions:
+        for ent in ex.entities:
+            members[ent.key].append((ex.article.id, ent))
+    classes = {key: _majority(e.cls for _, e in ms) for key, ms in members.items()}
+    union = _Union()
+    for key in sorted(members):
+        union.find(key)
+    _join_short_names(members, classes, union)
+    _join_spellings(members, classes, union)
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(members):
+        groups[union.find(key)].append(key)
+    entities, iri_of = [], {}
+    for root, keys in sorted(groups.items()):
+        local = [(doc, ent) for key in keys for doc, ent in members[key]]
+        gazetteer = next((e.gazetteer_id for _, e in local if e.gazetteer_id), None)
+        best_key = min(keys, key=lambda k: (not k.startswith("g:"), -len(k), k))
+        names = Counter(n for _, e in local for n in e.names)
+        label = _label(local, names)
+        entity = Entity(
+            iri=str(entity_iri(best_key[2:] if best_key.startswith("g:") else best_key)),
+            label=label,
+            cls=_majority(e.cls for _, e in local) if not gazetteer else local[0][1].cls,
+            alt_labels=sorted(set(names) - {label}),
+            articles=sorted({doc for doc, _ in local}),
+            members=sorted({(doc, e.key) for doc, e in local}),
+            gazetteer_id=gazetteer,
+        )
+        entities.append(entity)
+        for doc, ent in local:
+            iri_of[(doc, ent.key)] = entity.iri
+    return entities, iri_of
+
+
+def _majority(classes: Iterable[str]) -> str:
+    counts = Counter(classes)
+    return sorted(counts, key=lambda c: (-counts[c], c))[0]
+
+
+def _label(local: list[tuple[str, LocalEntity]], names: Counter) -> str:
+    gazetteer_names = [e.name for _, e in local if e.gazetteer_id]
+    if gazetteer_names:
+        return Counter(gazetteer_names).most_common(1)[0][0]
+    return sorted(names, key=lambda n: (-names[n], -len(n), n))[0]
+
+
+def _join_short_names(members, classes, union: _Union) -> None:
+    """A one-word person name joins the one known person whose last name it is."""
+    by_last: dict[str, set[str]] = defaultdict(set)
+    for key, ms in members.items():
+        if classes[key] != "Person":
+            continue
+        for _, ent in ms:
+            for name in ent.names:
+                words = normalize(name).split()
+                if len(words) > 1:
+                    by_last[words[-1]].add(key)
+    for key in members:
+        words = normalize(key[2:]).split()
+        if classes[key] == "Person" and key.startswith("n:") and len(words) == 1:
+            owners = by_last.get(words[0], set()) - {key}
+            if len({union.find(o) for o in owners}) == 1:
+                union.union(key, owners.pop())
+
+
+def _join_spellings(members, classes, union: _Union) -> None:
+    """Transliteration variants of a person or place name are one entity."""
+    _, min_length = _transliteration()
+    by_skeleton: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in sorted(members):
+        kind = _kind(classes[key])
+        if kind == "group" or key.startswith("c:"):
+            continue
+        name = normalize(key.split(":", 1)[1])
+        if len(name) >= min_length:
+            by_skeleton[(kind, skeleton(name))].append(key)
+    for keys in by_skeleton.values():
+        for other in keys[1:]:
+            union.union(keys[0], other)
