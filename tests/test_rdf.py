@@ -42,9 +42,11 @@ ENTITIES = [
 def sample_extraction(article_id: str = "000_test", evidence: str | None = None) -> Extraction:
     """One article with a statement of every modality, a duplicate, and a figure."""
 
+    def sentence(start: int, end: int) -> str:
+        return evidence if evidence is not None else TEXT[start:end]
+
     def assertion(s: str, rel: str, o: str, modality: str, start: int, end: int, **kw) -> Assertion:
-        sentence = evidence if evidence is not None else TEXT[start:end]
-        return Assertion(s, rel, o, modality, sentence, start, end, 0.8, "verb", **kw)
+        return Assertion(s, rel, o, modality, sentence(start, end), start, end, 0.8, "verb", **kw)
 
     captured = assertion("hts", "captured", "hama", "asserted", 0, 32, date="2024-12-05")
     return Extraction(
@@ -71,7 +73,8 @@ def sample_extraction(article_id: str = "000_test", evidence: str | None = None)
         ],
         figures=[
             Figure(
-                "killed", 800, "over", "people", TEXT[116:], 116, len(TEXT), place="hama",
+                "killed", 800, "over", "people", sentence(116, len(TEXT)), 116, len(TEXT),
+                place="hama",
                 source="sohr", source_name="SOHR",
             )
         ],
