@@ -114,30 +114,42 @@ def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterat
 
 
 class Cache:
-    """One JSON file per article under ``<out>/cache``, written atomically."""
+    """One JSON file per article under ``folder``, written atomically (in memory if None)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
+        self.memory: dict[str, dict] = {}
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
 
     def _path(self, article_id: str) -> Path:
+        assert self.folder is not None
         return self.folder / (hashlib.sha1(article_id.encode()).hexdigest() + ".json")
 
-    def get(self, article: Article) -> Extraction | None:
-        path = self._path(article.id)
-        if not path.exists():
+    def get(self, article_id: str, content_hash: str) -> Extraction | None:
+        if self.folder is None:
+            data = self.memory.get(article_id)
+        else:
+            path = self._path(article_id)
+            data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        if data is None or data["article"]["content_hash"] != content_hash:
             return None
-        ex = Extraction.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        return ex if ex.article.content_hash == article.content_hash else None
+        return Extraction.from_dict(data)
 
     def put(self, ex: Extraction) -> None:
+        if self.folder is None:
+            self.memory[ex.article.id] = ex.to_dict()
+            return
         path = self._path(ex.article.id)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(ex.to_dict(), ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
 
     def remove(self, article_id: str) -> None:
-        self._path(article_id).unlink(missing_ok=True)
+        if self.folder is None:
+            self.memory.pop(article_id, None)
+        else:
+            self._path(article_id).unlink(missing_ok=True)
 
 
 def _progress(items: Iterable, total: int, quiet: bool) -> Iterable:
@@ -145,67 +157,66 @@ def _progress(items: Iterable, total: int, quiet: bool) -> Iterable:
 
 
 def build(paths: Iterable[str | Path], out: str | Path, config: BuildConfig | None = None) -> BuildReport:
-    """Build (or update) the knowledge graph of the articles under ``paths`` into ``out``."""
-    from kg.outputs import write_outputs
+    """Build (or update) the knowledge graph of the articles under ``paths`` into ``out``.
+
+    The store lives in ``out/store`` (or ``config.store``); the exports, the HTML view,
+    ``stats.json`` and ``errors.json`` are written next to it.
+    """
     from kg.store import Store
 
     config = config or BuildConfig()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    store_path = config.store or str(out / "store")
+    with Store.open(None if store_path == "memory" else store_path) as store:
+        report = build_into(store, paths, out, config, persistent=store_path != "memory")
+    _write_errors(out, report)
+    return report
+
+
+def build_into(
+    store, paths: Iterable[str | Path], out: Path | None, config: BuildConfig, persistent: bool = False
+) -> BuildReport:
+    """Read, extract, resolve and store; write outputs into ``out`` unless it is None."""
+    from kg.outputs import write_outputs
+
     report = BuildReport()
     limits = Limits(max_bytes=config.max_bytes, max_chars=config.max_chars)
     articles: list[Article] = []
     for item in read_articles(paths, limits):
         (report.problems if isinstance(item, Problem) else articles).append(item)
 
-    cache = Cache(out / "cache")
-    store_path = config.store or str(out / "store")
-    with Store.open(None if store_path == "memory" else store_path) as store:
-        stored = store.article_hashes()
-        manifest = out / "cache" / "manifest.json"
-        wanted = {**stored, **{a.id: a.content_hash for a in articles}}
-        state = {"articles": wanted, "config": config.fingerprint()}
-        if (
-            store_path != "memory"
-            and manifest.exists()
-            and json.loads(manifest.read_text(encoding="utf-8")) == state
-        ):
-            report.unchanged = sorted(wanted)
-            report.up_to_date = True
-            report.articles = len(wanted)
-            _write_errors(out, report)
+    cache = Cache(out / "cache" if out is not None else None)
+    stored = store.article_hashes()
+    wanted = {**stored, **{a.id: a.content_hash for a in articles}}
+    state = {"articles": wanted, "config": config.fingerprint()}
+    manifest = out / "cache" / "manifest.json" if out is not None else None
+    if persistent and manifest and manifest.exists():
+        if json.loads(manifest.read_text(encoding="utf-8")) == state:
+            report.unchanged, report.up_to_date, report.articles = sorted(wanted), True, len(wanted)
             return report
 
-        todo = [a for a in articles if stored.get(a.id) != a.content_hash or cache.get(a) is None]
-        report.unchanged = sorted({a.id for a in articles} - {a.id for a in todo})
-        fresh = _progress(extract_articles(todo, config), len(todo), config.quiet)
-        extractions: dict[str, Extraction] = {}
-        for ex in fresh:
-            cache.put(ex)
-            extractions[ex.article.id] = ex
-            report.extracted.append(ex.article.id)
-        for article in articles:
-            if article.id not in extractions:
-                cached = cache.get(article)
-                if cached is not None:
-                    extractions[article.id] = cached
-        for article_id in set(stored) - set(extractions):  # earlier builds' articles stay
-            cached = _cached_by_id(cache, article_id, stored[article_id])
+    todo = [a for a in articles if cache.get(a.id, a.content_hash) is None]
+    report.unchanged = sorted({a.id for a in articles} - {a.id for a in todo})
+    extractions: dict[str, Extraction] = {}
+    for ex in _progress(extract_articles(todo, config), len(todo), config.quiet):
+        cache.put(ex)
+        extractions[ex.article.id] = ex
+        report.extracted.append(ex.article.id)
+    for article_id, content_hash in wanted.items():  # earlier builds' articles stay
+        if article_id not in extractions:
+            cached = cache.get(article_id, content_hash)
             if cached is not None:
                 extractions[article_id] = cached
-        corpus = [_confident(extractions[k], config.min_confidence) for k in sorted(extractions)]
-        entities, iri_of = resolve(corpus)
-        counts = write_store(store, corpus, entities, iri_of)
-        report.articles, report.entities, report.statements = len(corpus), len(entities), counts
+    corpus = [_confident(extractions[k], config.min_confidence) for k in sorted(extractions)]
+    entities, iri_of = resolve(corpus)
+    report.statements = write_store(store, corpus, entities, iri_of)
+    report.articles, report.entities = len(corpus), len(entities)
+    if out is not None:
         write_outputs(store, out, config)
-        manifest.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-    _write_errors(out, report)
+        if manifest is not None:
+            manifest.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
     return report
-
-
-def _cached_by_id(cache: Cache, article_id: str, content_hash: str) -> Extraction | None:
-    stub = Article(id=article_id, text="", source="", content_hash=content_hash)
-    return cache.get(stub)
 
 
 def _confident(ex: Extraction, min_confidence: float) -> Extraction:
@@ -237,3 +248,22 @@ def write_store(store, corpus: list[Extraction], entities, iri_of) -> int:
 def _write_errors(out: Path, report: BuildReport) -> None:
     problems = [asdict(p) for p in report.problems]
     (out / "errors.json").write_text(json.dumps(problems, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def remove(out: str | Path, ids: Iterable[str], config: BuildConfig | None = None) -> list[str]:
+    """Remove articles from the graph in ``out``; returns the ids that were not there."""
+    from kg.store import Store
+
+    config = config or BuildConfig()
+    out = Path(out)
+    cache = Cache(out / "cache")
+    with Store.open(config.store or out / "store") as store:
+        stored = store.article_hashes()
+        missing = [i for i in ids if i not in stored]
+        for article_id in ids:
+            if article_id in stored:
+                store.remove_article(article_id)
+                cache.remove(article_id)
+        (out / "cache" / "manifest.json").unlink(missing_ok=True)
+        build_into(store, [], out, config, persistent=True)
+    return missing

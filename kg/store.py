@@ -72,8 +72,8 @@ class Store:
     def open(cls, path: str | Path | None = None) -> Store:
         """Oxigraph on disk in folder ``path`` (created if missing), or memory for None/"memory"."""
         if path is None or path == "memory":
-            return cls(Dataset())
-        dataset = Dataset(store="Oxigraph")
+            return cls(Dataset(default_union=True))
+        dataset = Dataset(store="Oxigraph", default_union=True)
         dataset.open(str(path))
         return cls(dataset)
 
