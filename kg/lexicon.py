@@ -7,17 +7,17 @@ only parses them into typed records; ``kg.relations`` and ``kg.mentions`` interp
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import tomllib
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 # Grammar words, not domain rules: a pattern's last word is an object preposition if it is one.
 PREPOSITIONS = frozenset(
-    "of to toward towards on into in from against with for over at near by about onto "
-    "through across under inside".split()
+    ["of", "to", "toward", "towards", "on", "into", "in", "from", "against", "with", "for", "over", "at", "near", "by", "about", "onto", "through", "across", "under", "inside"]
 )
 
 # Entity families the lexicon's subject/object constraints name, as sets of classes.
@@ -30,6 +30,7 @@ FAMILIES: dict[str, frozenset[str]] = {
     ),
     "Location": frozenset({"Location", "City", "Region", "Country", "Facility"}),
     "Facility": frozenset({"Facility"}),
+    "Institution": frozenset({"Organization"}),
 }
 
 
@@ -77,6 +78,7 @@ class Lexicon:
     name_heads: dict[str, str]  # last word of a name -> class
     context_nouns: dict[str, str]  # neighbouring noun -> class
     titles: frozenset[str]
+    transparent: frozenset[str]
     gazetteer: dict[str, GazetteerEntry]
     coref_window: int = 3
     pronoun_targets: dict[str, frozenset[str]] = field(default_factory=dict)  # word -> classes
@@ -154,6 +156,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         name_heads={w: cls for cls, ws in classes["name_heads"].items() for w in ws},
         context_nouns={w: cls for cls, ws in classes["context_nouns"].items() for w in ws},
         titles=frozenset(classes["titles"]),
+        transparent=frozenset(classes["transparent"]),
         gazetteer=entries,
     )
     coref = lex["coref"]

@@ -31,7 +31,7 @@ NER_CLASS = {
     "FAC": "Facility",
     "NORP": "SocialGroup",
 }
-PLACE_PREPS = frozenset("in from to toward towards near around into at across outside inside".split())
+PLACE_PREPS = frozenset(["in", "from", "to", "toward", "towards", "near", "around", "into", "at", "across", "outside", "inside"])
 ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "npadvmod", "nmod"})
 QUALIFIED = frozenset({"government", "army"})  # generic actors that belong to one country
@@ -240,6 +240,7 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
     for span, gid in sorted(spans, key=lambda s: s[0].start):
         _add_named(span, gid, doc, table, lexicon)
     _link_acronyms(doc, table)
+    _coordinated_names(doc, table)
     _link_short_names(table)
     _collectives(doc, table, lexicon, set(table.token_key))
     return table
@@ -272,6 +273,21 @@ def _add_named(span: Span, gid: str | None, doc: Doc, table: EntityTable, lex: L
         table.vote(key, "Location", 1.5)
     if label == "GPE" and table.cls(key) == "Location":
         table.vote(key, "Location", 0.5)
+
+
+def _coordinated_names(doc: Doc, table: EntityTable) -> None:
+    """'Aleppo and Hama': a name the model missed, coordinated with a mention, is of its kind."""
+    for token in doc:
+        if token.pos_ != "PROPN" or token.i in table.token_key or token.dep_ == "compound":
+            continue
+        partners = [c for c in token.children if c.dep_ == "conj"]
+        if token.dep_ == "conj":
+            partners.append(token.head)
+        known = [table.key_of(p) for p in partners if p.pos_ == "PROPN" and table.key_of(p)]
+        if known:
+            left = min([c.i for c in token.lefts if c.dep_ == "compound"], default=token.i)
+            span = doc[left : token.i + 1]
+            table.add(span, "n:" + normalize(span.text), span.text, table.cls(known[0]), 1.0)
 
 
 def _link_acronyms(doc: Doc, table: EntityTable) -> None:

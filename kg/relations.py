@@ -59,32 +59,46 @@ class Arguments:
         """Entities an argument token stands for, coordination and lists expanded."""
         found: list[tuple[str, Token]] = []
         for tok in (token, *_right_conjuncts(token)):
+            if depth <= 2:
+                through = self._transparent(tok)
+                if through:
+                    found.extend(self.entities(through, depth + 1))
+                    continue
             key = self.key(tok)
             if key is not None:
                 found.append((key, tok))
-                continue
-            if depth > 2:
-                continue
-            for child in tok.children:
-                if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ in LIST_PREPS):
-                    target = child if child.dep_ == "appos" else _pobj(child)
-                    if target is not None:
-                        found.extend(self.entities(target, depth + 1))
-                elif child.dep_ == "prep" and child.lower_ == "of" and _is_class_noun(tok, self):
-                    target = _pobj(child)
-                    if target is not None:
-                        found.extend(self.entities(target, depth + 1))
-                elif child.dep_ in ("amod", "compound") and self.table.key_of(child):
-                    owner = self.table.key_of(child)
-                    if self.table.cls(owner) in FAMILIES["Actor"] - {"Person", "SocialGroup"}:
-                        found.append((owner, child))  # "Russian airstrikes" -> Russia
+            elif depth <= 2:
+                found.extend(self._inside(tok, depth))
         return found
 
+    def _transparent(self, tok: Token) -> Token | None:
+        """'thousands of Alawite families', 'the Syrian branch of Al-Qaeda': the 'of' object."""
+        if tok.lemma_.lower() not in self.lexicon.transparent:
+            return None
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        target = _pobj(of) if of is not None else None
+        if target is None or not (self.table.key_of(target) or target.pos_ == "PROPN"):
+            return None
+        return target
 
-def _is_class_noun(token: Token, args: Arguments) -> bool:
-    """'the city of Homs', 'the province of Idlib': the noun only names a class."""
-    lemma = token.lemma_.lower()
-    return lemma in args.lexicon.context_nouns or lemma in args.lexicon.descriptions
+    def _inside(self, tok: Token, depth: int) -> list[tuple[str, Token]]:
+        """Entities a non-entity noun points at: its list, apposition, antecedent, owner."""
+        if tok.lower_ in RELATIVE_PRONOUNS:
+            clause = next((a for a in tok.ancestors if a.dep_ == "relcl"), None)
+            return self.entities(clause.head, depth + 1) if clause is not None else []
+        found: list[tuple[str, Token]] = []
+        for child in tok.children:
+            if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ in LIST_PREPS):
+                target = child if child.dep_ == "appos" else _pobj(child)
+                if target is not None:
+                    found.extend(self.entities(target, depth + 1))
+            elif child.dep_ in ("amod", "compound") and self.table.key_of(child):
+                owner = self.table.key_of(child)
+                if self.table.cls(owner) in FAMILIES["Actor"] - {"Person", "SocialGroup"}:
+                    found.append((owner, child))  # "Russian airstrikes" -> Russia
+        if not found and tok.dep_ == "appos" and tok.pos_ == "NOUN":
+            found = self.entities(tok.head, depth + 1)  # "Hezbollah, a group that ..."
+        return found
 
 
 def _pobj(prep: Token) -> Token | None:
@@ -182,7 +196,9 @@ def verb_candidates(sent, pats: dict[str, list[Pattern]]) -> Iterator[tuple[Patt
                 yield pat, token, subjects, objects
 
 
-def noun_candidates(sent, pats: dict[str, list[Pattern]]) -> Iterator[tuple[Pattern, Token, list[Token], list[Token]]]:
+def noun_candidates(
+    sent, pats: dict[str, list[Pattern]], table: EntityTable
+) -> Iterator[tuple[Pattern, Token, list[Token], list[Token]]]:
     """Nominalisations: "the capture of Aleppo by HTS", "Turkey's support for the rebels"."""
     for token in sent:
         if token.pos_ not in ("NOUN", "PROPN"):
@@ -192,7 +208,13 @@ def noun_candidates(sent, pats: dict[str, list[Pattern]]) -> Iterator[tuple[Patt
             if not objects:
                 continue
             agents = _prep_objects([token], ("by", "from"))
-            agents += [c for c in token.children if c.dep_ in ("poss", "compound", "amod")]
+            agents += [
+                c
+                for c in token.children
+                if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and table.key_of(c))
+            ]
+            if not agents and token.dep_ in ("appos", "attr") and token.head.pos_ == "NOUN":
+                agents = [c for c in token.head.children if c.dep_ == "poss"]  # "X's goal: the removal of Y"
             if not agents and token.dep_ in OBJECT_DEPS and token.head.pos_ in ("VERB", "AUX"):
                 agents = _subjects(token.head)  # "launched an assault on", "expressed support for"
             if not agents and token.dep_ == "pobj" and token.head.head.pos_ in ("VERB", "AUX"):
@@ -218,11 +240,12 @@ class Extractor:
         self.appositions = lexicon.patterns("appos")
 
     def candidates(self, doc: Doc, table: EntityTable) -> Iterator[Candidate]:
+        """Every relation the patterns find in ``doc``, sentence by sentence."""
         args = Arguments(doc, table, self.lexicon)
         for sent in doc.sents:
             found = [
                 *verb_candidates(sent, self.by_kind["verb"]),
-                *noun_candidates(sent, self.by_kind["noun"]),
+                *noun_candidates(sent, self.by_kind["noun"], table),
                 *self._roles(sent, args),
                 *self._modifiers(sent, args),
                 *self._pairs(sent, args),
@@ -336,16 +359,17 @@ def _modified_noun(token: Token) -> Token | None:
 def _fits(table: EntityTable, key: str, accepted: frozenset[str], pat: Pattern) -> bool:
     """Does the entity's class fit the slot? Uncertain classes bend toward places.
 
-    A name the model labelled only once or twice (no gazetteer, no name cue) that fills a
-    slot only places can fill ("captured Hama") is taken as a place, and votes so.
+    Place names are the model's weakest labels ("Hama" as an organisation, "Homs" as a
+    person). A one-word name without gazetteer entry or name cue that fills a slot only
+    places can fill ("captured Hama") is taken as a place, and votes so.
     """
     cls = table.cls(key)
     if cls in accepted:
         return True
     place_only = accepted <= FAMILIES["Location"]
-    weak = key.startswith("n:") and sum(table.votes[key].values()) <= 4
-    if place_only and weak and pat.kind in ("verb", "noun") and cls != "Person":
-        table.vote(key, "Location", 1.0)
+    acronym = any(n.isupper() for n in table.names[key])
+    place_like = key.startswith("n:") and " " not in key and not acronym
+    if place_only and place_like and pat.kind in ("verb", "noun"):
+        table.vote(key, "Location", 2.0)
         return True
     return False
-
