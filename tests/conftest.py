@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+
 import networkx as nx
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from rdflib import Dataset
 
 from kg.network import to_networkx
+from tests.browser import launch
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -130,3 +135,14 @@ def views_dataset(views_trig: str) -> Dataset:
 def views_graph(views_dataset: Dataset) -> nx.MultiDiGraph:
     """The views' fixture graph read into NetworkX with every modality."""
     return to_networkx(views_dataset)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Browser]:
+    """One headless Chromium for every browser test; they skip, saying why, when it is absent."""
+    if shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (`make test` installs it)")
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
