@@ -22,7 +22,7 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 OBJECT_DEPS = ("dobj", "obj", "attr", "oprd")
 LIST_PREPS = ("like", "including", "include", "as")  # "cities like Aleppo", "such as"
 RELATIVE_PRONOUNS = ("which", "who", "that", "whom")
-INHERITING_DEPS = ("xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl", "prep")
+INHERITING_DEPS = ("xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl", "prep", "pobj")
 BASE_CONFIDENCE = {"verb": 0.8, "noun": 0.7, "role": 0.85, "mod": 0.75, "pair": 0.55, "appos": 0.6}
 COREF_PENALTY = 0.15
 
@@ -96,6 +96,10 @@ class Arguments:
                 owner = self.table.key_of(child)
                 if self.table.cls(owner) in FAMILIES["Actor"] - {"Person", "SocialGroup"}:
                     found.append((owner, child))  # "Russian airstrikes" -> Russia
+            elif child.dep_ == "poss" and tok.pos_ == "NOUN":
+                owner = self.key(child)  # "criticism of Assad's reluctance", "their advance"
+                if owner is not None and self.table.cls(owner) in FAMILIES["Actor"]:
+                    found.append((owner, child))
         if not found and tok.dep_ == "appos" and tok.pos_ == "NOUN":
             found = self.entities(tok.head, depth + 1)  # "Hezbollah, a group that ..."
         return found
@@ -126,6 +130,9 @@ def _subjects(verb: Token) -> list[Token]:
             return subj
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return [verb.head]
+        controller = [c for c in verb.head.children if c.dep_ == "dobj"]
+        if verb.dep_ == "xcomp" and controller:
+            return controller  # "he urged his fighters to prepare": the fighters prepare
         if verb.dep_ not in INHERITING_DEPS or verb.head == verb:
             return []
         verb = verb.head
@@ -243,9 +250,12 @@ class Extractor:
         """Every relation the patterns find in ``doc``, sentence by sentence."""
         args = Arguments(doc, table, self.lexicon)
         for sent in doc.sents:
+            verbs = list(verb_candidates(sent, self.by_kind["verb"]))
+            light = {w.i for pat, trigger, _, _ in verbs for w in _find_words(trigger, pat.words) or ()}
+            nouns = noun_candidates(sent, self.by_kind["noun"], table)
             found = [
-                *verb_candidates(sent, self.by_kind["verb"]),
-                *noun_candidates(sent, self.by_kind["noun"], table),
+                *verbs,
+                *(c for c in nouns if c[1].i not in light),
                 *self._roles(sent, args),
                 *self._modifiers(sent, args),
                 *self._pairs(sent, args),
@@ -269,31 +279,46 @@ class Extractor:
                 yield Candidate(pat.relation, s_key, o_key, trigger, pat, round(confidence, 3))
 
     def _roles(self, sent, args: Arguments):
-        """'X, the leader of Y', 'Y leader X', "Y's leader, X", 'Turkish President X'."""
-        roles = self.by_kind["role"]
+        """'X, the leader of Y', 'Y leader X', "Y's leader, X", 'Turkish President X'.
+
+        A title with no organisation or country of its own ("President X") points to what
+        the gazetteer says a well-known person leads, when the article names it.
+        """
+        roles, table = self.by_kind["role"], args.table
         for token in sent:
-            key = args.table.key_of(token)
-            if key is None or args.table.cls(key) != "Person" or token.dep_ == "compound":
+            key = table.key_of(token)
+            if key is None or token.dep_ == "compound" or table.key_of(token.head) == key:
                 continue
             nouns = [c for c in token.children if c.dep_ in ("appos", "compound")]
+            nouns += [c for c in token.head.children if c.dep_ == "compound" and table.key_of(token.head) == key]
             if token.dep_ == "appos":
                 nouns.append(token.head)
-            if token.dep_ in ("nsubj",) and token.head.lemma_ == "be":
+            if token.dep_ == "nsubj" and token.head.lemma_ == "be":
                 nouns += [c for c in token.head.children if c.dep_ == "attr"]
             for noun in nouns:
                 for pat in roles.get(noun.lemma_.lower(), ()):
+                    if table.cls(key) not in self.lexicon.relations[pat.relation].subject:
+                        continue
                     objects = _prep_objects([noun], pat.preps) if pat.preps else []
                     objects += [
                         c
                         for c in noun.children
-                        if c.dep_ in ("poss", "compound", "amod") and args.table.key_of(c)
+                        if c.dep_ in ("poss", "compound", "amod") and args.key(c)
                     ]
                     if noun.dep_ == "compound" and noun.head == token:
-                        objects += [
-                            c for c in token.children if c.dep_ == "amod" and args.table.key_of(c)
-                        ]
+                        objects += [c for c in token.children if c.dep_ == "amod" and table.key_of(c)]
+                    if not objects and noun.dep_ == "compound":
+                        objects = self._led_by_gazetteer(sent.doc, table, key)
                     if objects:
                         yield pat, noun, [token], objects
+
+    def _led_by_gazetteer(self, doc: Doc, table: EntityTable, key: str) -> list[Token]:
+        entry = self.lexicon.gazetteer.get(table.gazetteer.get(key, ""))
+        if entry is None or entry.leads is None:
+            return []
+        target = f"g:{entry.leads}"
+        first = next((i for i, k in sorted(table.token_key.items()) if k == target), None)
+        return [doc[first]] if first is not None else []
 
     def _modifiers(self, sent, args: Arguments):
         """'Iranian-backed units', 'government-controlled areas', 'anti-Assad protests'."""
