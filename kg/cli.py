@@ -32,8 +32,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if not args.quiet:
-        state = "up to date" if report.up_to_date else (
-            f"{len(report.extracted)} extracted, {len(report.unchanged)} unchanged"
+        state = (
+            "up to date"
+            if report.up_to_date
+            else (f"{len(report.extracted)} extracted, {len(report.unchanged)} unchanged")
         )
         print(
             f"{report.articles} articles ({state}), {report.entities} entities, "
@@ -73,7 +75,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from kg import export
     from kg.graph import load
 
-    suffix = {"turtle": "ttl", "nodelink": "json", "cytoscape": "cyjs"}.get(args.format, args.format)
+    suffix = {"turtle": "ttl", "nodelink": "json", "cytoscape": "cyjs"}.get(
+        args.format, args.format
+    )
     out = Path(args.output or Path(args.folder) / f"graph.{suffix}")
     with load(args.folder) as graph:
         if args.format in ("turtle", "trig", "nquads", "jsonld"):
@@ -106,8 +110,14 @@ def _cmd_viz(args: argparse.Namespace) -> int:
 
     out = Path(args.output or Path(args.folder) / "graph.html")
     with load(args.folder) as graph:
-        write_html(graph.to_networkx(), out, title="Knowledge graph", max_nodes=args.max_nodes,
-                   focus=args.focus, hops=args.hops)
+        write_html(
+            graph.to_networkx(),
+            out,
+            title="Knowledge graph",
+            max_nodes=args.max_nodes,
+            focus=args.focus,
+            hops=args.hops,
+        )
     print(out)
     return EXIT_OK
 
@@ -117,7 +127,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from kg.graph import load
 
     with load(args.folder) as graph:
-        for path in write_analysis(graph, Path(args.output or Path(args.folder) / "analysis"), top=args.top):
+        for path in write_analysis(
+            graph, Path(args.output or Path(args.folder) / "analysis"), top=args.top
+        ):
             print(path)
     return EXIT_OK
 

@@ -39,8 +39,10 @@ class Resolver:
         if word in self.lexicon.pronoun_targets:
             return self.lexicon.pronoun_targets[word]
         cls = self.lexicon.descriptions.get(token.lemma_.lower())
-        if cls and token.tag_ in ("NN", "NNP") and any(
-            c.lower_ in ("the", "this", "that") or c.dep_ == "poss" for c in token.children
+        if (
+            cls
+            and token.tag_ in ("NN", "NNP")
+            and any(c.lower_ in ("the", "this", "that") or c.dep_ == "poss" for c in token.children)
         ):
             return FAMILIES["Organization"] | {cls} if cls == "ArmedGroup" else frozenset({cls})
         return None

@@ -17,7 +17,29 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 # Grammar words, not domain rules: a pattern's last word is an object preposition if it is one.
 PREPOSITIONS = frozenset(
-    ["of", "to", "toward", "towards", "on", "into", "in", "from", "against", "with", "for", "over", "at", "near", "by", "about", "onto", "through", "across", "under", "inside"]
+    [
+        "of",
+        "to",
+        "toward",
+        "towards",
+        "on",
+        "into",
+        "in",
+        "from",
+        "against",
+        "with",
+        "for",
+        "over",
+        "at",
+        "near",
+        "by",
+        "about",
+        "onto",
+        "through",
+        "across",
+        "under",
+        "inside",
+    ]
 )
 
 # Entity families the lexicon's subject/object constraints name, as sets of classes.

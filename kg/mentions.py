@@ -31,7 +31,22 @@ NER_CLASS = {
     "FAC": "Facility",
     "NORP": "SocialGroup",
 }
-PLACE_PREPS = frozenset(["in", "from", "to", "toward", "towards", "near", "around", "into", "at", "across", "outside", "inside"])
+PLACE_PREPS = frozenset(
+    [
+        "in",
+        "from",
+        "to",
+        "toward",
+        "towards",
+        "near",
+        "around",
+        "into",
+        "at",
+        "across",
+        "outside",
+        "inside",
+    ]
+)
 ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "npadvmod", "nmod"})
 QUALIFIED = frozenset({"government", "army"})  # generic actors that belong to one country
@@ -194,7 +209,12 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
             t.lemma_.lower()
             for t in span
             if t.i == token.i
-            or not (t.i in named or t.dep_ in ("poss", "case") or t.is_punct or t.lower_ in lexicon.titles)
+            or not (
+                t.i in named
+                or t.dep_ in ("poss", "case")
+                or t.is_punct
+                or t.lower_ in lexicon.titles
+            )
         )
         canon = lexicon.collective_synonyms.get(core, "")
         if canon in QUALIFIED:

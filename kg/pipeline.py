@@ -43,7 +43,10 @@ class BuildConfig:
 
     def fingerprint(self) -> str:
         keep = {"model": self.model, "min_confidence": self.min_confidence}
-        rules = [(Path(__file__).parent.parent / "ontology" / n) for n in ("lexicon.toml", "gazetteer.toml")]
+        rules = [
+            (Path(__file__).parent.parent / "ontology" / n)
+            for n in ("lexicon.toml", "gazetteer.toml")
+        ]
         keep["rules"] = [hashlib.sha256(p.read_bytes()).hexdigest() for p in rules if p.exists()]
         return hashlib.sha256(json.dumps(keep, sort_keys=True).encode()).hexdigest()
 
@@ -156,7 +159,9 @@ def _progress(items: Iterable, total: int, quiet: bool) -> Iterable:
     return tqdm(items, total=total, unit="article", disable=quiet or not sys.stderr.isatty())
 
 
-def build(paths: Iterable[str | Path], out: str | Path, config: BuildConfig | None = None) -> BuildReport:
+def build(
+    paths: Iterable[str | Path], out: str | Path, config: BuildConfig | None = None
+) -> BuildReport:
     """Build (or update) the knowledge graph of the articles under ``paths`` into ``out``.
 
     The store lives in ``out/store`` (or ``config.store``); the exports, the HTML view,
@@ -175,7 +180,11 @@ def build(paths: Iterable[str | Path], out: str | Path, config: BuildConfig | No
 
 
 def build_into(
-    store, paths: Iterable[str | Path], out: Path | None, config: BuildConfig, persistent: bool = False
+    store,
+    paths: Iterable[str | Path],
+    out: Path | None,
+    config: BuildConfig,
+    persistent: bool = False,
 ) -> BuildReport:
     """Read, extract, resolve and store; write outputs into ``out`` unless it is None."""
     from kg.outputs import write_outputs
@@ -247,7 +256,9 @@ def write_store(store, corpus: list[Extraction], entities, iri_of) -> int:
 
 def _write_errors(out: Path, report: BuildReport) -> None:
     problems = [asdict(p) for p in report.problems]
-    (out / "errors.json").write_text(json.dumps(problems, indent=2, ensure_ascii=False), encoding="utf-8")
+    (out / "errors.json").write_text(
+        json.dumps(problems, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def remove(out: str | Path, ids: Iterable[str], config: BuildConfig | None = None) -> list[str]:

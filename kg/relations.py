@@ -173,7 +173,9 @@ def _prep_objects(tokens: list[Token], preps: tuple[str, ...]) -> list[Token]:
     ]
 
 
-def verb_candidates(sent, pats: dict[str, list[Pattern]]) -> Iterator[tuple[Pattern, Token, list[Token], list[Token]]]:
+def verb_candidates(
+    sent, pats: dict[str, list[Pattern]]
+) -> Iterator[tuple[Pattern, Token, list[Token], list[Token]]]:
     """(pattern, trigger, subject tokens, object tokens) for every verb trigger."""
     for token in sent:
         if token.pos_ not in ("VERB", "AUX"):
@@ -185,7 +187,11 @@ def verb_candidates(sent, pats: dict[str, list[Pattern]]) -> Iterator[tuple[Patt
             passive = _is_passive(token)
             if pat.preps:
                 objects = _prep_objects([token, *extra], pat.preps)
-                subjects = _agent(token) if passive and not pat.words and _agent(token) else _subjects(token)
+                subjects = (
+                    _agent(token)
+                    if passive and not pat.words and _agent(token)
+                    else _subjects(token)
+                )
                 if passive and token.dep_ == "acl" and not _agent(token):
                     subjects = [token.head]
             elif passive:
@@ -221,7 +227,9 @@ def noun_candidates(
                 if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and table.key_of(c))
             ]
             if not agents and token.dep_ in ("appos", "attr") and token.head.pos_ == "NOUN":
-                agents = [c for c in token.head.children if c.dep_ == "poss"]  # "X's goal: the removal of Y"
+                agents = [
+                    c for c in token.head.children if c.dep_ == "poss"
+                ]  # "X's goal: the removal of Y"
             if not agents and token.dep_ in OBJECT_DEPS and token.head.pos_ in ("VERB", "AUX"):
                 agents = _subjects(token.head)  # "launched an assault on", "expressed support for"
             if not agents and token.dep_ == "pobj" and token.head.head.pos_ in ("VERB", "AUX"):
@@ -251,7 +259,9 @@ class Extractor:
         args = Arguments(doc, table, self.lexicon)
         for sent in doc.sents:
             verbs = list(verb_candidates(sent, self.by_kind["verb"]))
-            light = {w.i for pat, trigger, _, _ in verbs for w in _find_words(trigger, pat.words) or ()}
+            light = {
+                w.i for pat, trigger, _, _ in verbs for w in _find_words(trigger, pat.words) or ()
+            }
             nouns = noun_candidates(sent, self.by_kind["noun"], table)
             found = [
                 *verbs,
@@ -290,7 +300,11 @@ class Extractor:
             if key is None or token.dep_ == "compound" or table.key_of(token.head) == key:
                 continue
             nouns = [c for c in token.children if c.dep_ in ("appos", "compound")]
-            nouns += [c for c in token.head.children if c.dep_ == "compound" and table.key_of(token.head) == key]
+            nouns += [
+                c
+                for c in token.head.children
+                if c.dep_ == "compound" and table.key_of(token.head) == key
+            ]
             if token.dep_ == "appos":
                 nouns.append(token.head)
             if token.dep_ == "nsubj" and token.head.lemma_ == "be":
@@ -306,7 +320,9 @@ class Extractor:
                         if c.dep_ in ("poss", "compound", "amod") and args.key(c)
                     ]
                     if noun.dep_ == "compound" and noun.head == token:
-                        objects += [c for c in token.children if c.dep_ == "amod" and table.key_of(c)]
+                        objects += [
+                            c for c in token.children if c.dep_ == "amod" and table.key_of(c)
+                        ]
                     if not objects and noun.dep_ == "compound":
                         objects = self._led_by_gazetteer(sent.doc, table, key)
                     if objects:
@@ -346,7 +362,9 @@ class Extractor:
         table = args.table
         for token in sent:
             key = table.key_of(token)
-            if key is None or (token.i + 1 < len(sent.doc) and table.key_of(sent.doc[token.i + 1]) == key):
+            if key is None or (
+                token.i + 1 < len(sent.doc) and table.key_of(sent.doc[token.i + 1]) == key
+            ):
                 continue  # only the last token of a mention carries its attachments
             cls = table.cls(key)
             for pat in self.pairs:

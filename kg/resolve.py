@@ -89,7 +89,7 @@ def resolve(extractions: Iterable[Extraction]) -> tuple[list[Entity], dict[tuple
     for key in sorted(members):
         groups[union.find(key)].append(key)
     entities, iri_of = [], {}
-    for root, keys in sorted(groups.items()):
+    for keys in (groups[root] for root in sorted(groups)):
         local = [(doc, ent) for key in keys for doc, ent in members[key]]
         gazetteer = next((e.gazetteer_id for _, e in local if e.gazetteer_id), None)
         best_key = min(keys, key=lambda k: (not k.startswith("g:"), -len(k), k))
