@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pytest
@@ -11,7 +13,11 @@ from playwright.sync_api import Browser, sync_playwright
 from rdflib import Dataset
 
 from kg.network import to_networkx
+from kg.records import Article, Assertion, Extraction
 from tests.browser import launch
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -146,3 +152,43 @@ def chromium_browser() -> Iterator[Browser]:
         browser = launch(playwright)
         yield browser
         browser.close()
+
+
+# --- extraction: one spaCy pipeline for the whole session (loading it costs about a second) --
+
+
+@pytest.fixture(scope="session")
+def spacy_nlp() -> Language:
+    """The default spaCy pipeline with kg's line-break rule, loaded once."""
+    from kg.nlp import load_pipeline  # spaCy is imported only by the tests that use it
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def extract_article(spacy_nlp: Language) -> Callable[[str], Extraction]:
+    """Extract one article given as text (id "t"); results are memoised per text."""
+    from kg.extract import ArticleExtractor
+    from kg.lexicon import load_lexicon
+
+    extractor = ArticleExtractor(spacy_nlp, load_lexicon())
+
+    @cache
+    def run(text: str) -> Extraction:
+        return extractor(Article(id="t", text=text, source="t"), spacy_nlp(text))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def extract_relations(
+    extract_article: Callable[[str], Extraction],
+) -> Callable[[str], dict[tuple[str, str, str], Assertion]]:
+    """Extract a text; its assertions keyed by (subject name, relation, object name)."""
+
+    def run(text: str) -> dict[tuple[str, str, str], Assertion]:
+        extraction = extract_article(text)
+        name = {entity.key: entity.name for entity in extraction.entities}
+        return {(name[a.subject], a.relation, name[a.object]): a for a in extraction.assertions}
+
+    return run
