@@ -61,8 +61,8 @@ class Pattern:
     """One way a relation is expressed, parsed from a lexicon pattern string."""
 
     relation: str
-    kind: str  # verb | noun | role | mod | pair | appos
-    head: str  # trigger lemma (for pair/appos: the subject family)
+    kind: str  # verb | noun | role | mod | pair | appos | title | dateline
+    head: str  # trigger lemma (for pair/appos/title/dateline: the subject family)
     words: tuple[str, ...] = ()  # further lemmas that must accompany the head
     preps: tuple[str, ...] = ()  # prepositions introducing the object; () = direct object
     inverse: bool = False  # grammatical subject is the relation's object
@@ -120,7 +120,7 @@ def parse_pattern(relation: str, text: str) -> Pattern:
     inverse = tokens[-1] == "<"
     if inverse:
         tokens = tokens[:-1]
-    if kind in ("pair", "appos"):
+    if kind in ("pair", "appos", "title", "dateline"):
         head, *middle, target = tokens
         preps = tuple(middle[0].split("|")) if middle else ()
         return Pattern(relation, kind, head, (), preps, inverse, target)

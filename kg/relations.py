@@ -23,7 +23,16 @@ OBJECT_DEPS = ("dobj", "obj", "attr", "oprd")
 LIST_PREPS = ("like", "including", "include", "as")  # "cities like Aleppo", "such as"
 RELATIVE_PRONOUNS = ("which", "who", "that", "whom")
 INHERITING_DEPS = ("xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl", "prep", "pobj")
-BASE_CONFIDENCE = {"verb": 0.8, "noun": 0.7, "role": 0.85, "mod": 0.75, "pair": 0.55, "appos": 0.6}
+BASE_CONFIDENCE = {
+    "verb": 0.8,
+    "noun": 0.7,
+    "role": 0.85,
+    "mod": 0.75,
+    "pair": 0.55,
+    "appos": 0.6,
+    "title": 0.5,
+    "dateline": 0.7,
+}
 COREF_PENALTY = 0.15
 
 
@@ -253,6 +262,8 @@ class Extractor:
             self.by_kind[kind] = index
         self.pairs = lexicon.patterns("pair")
         self.appositions = lexicon.patterns("appos")
+        self.titles = lexicon.patterns("title")
+        self.datelines = lexicon.patterns("dateline")
 
     def candidates(self, doc: Doc, table: EntityTable) -> Iterator[Candidate]:
         """Every relation the patterns find in ``doc``, sentence by sentence."""
@@ -269,6 +280,7 @@ class Extractor:
                 *self._roles(sent, args),
                 *self._modifiers(sent, args),
                 *self._pairs(sent, args),
+                *self._datelines(sent, args),
             ]
             for pat, trigger, subjects, objects in found:
                 yield from self._link(args, pat, trigger, subjects, objects)
@@ -327,6 +339,43 @@ class Extractor:
                         objects = self._led_by_gazetteer(sent.doc, table, key)
                     if objects:
                         yield pat, noun, [token], objects
+            yield from self._origins(token, nouns, args)
+
+    def _origins(self, person: Token, nouns: list[Token], args: Arguments):
+        """A place in a person's title tells where the person is from, unless they lead it."""
+        table = args.table
+        leaders = {
+            noun.i
+            for noun in nouns
+            for pat in self.by_kind["role"].get(noun.lemma_.lower(), ())
+            if pat.relation == "leaderOf"
+        }
+        places = [
+            c
+            for holder in (person, *nouns)
+            if holder.i not in leaders
+            for c in holder.children
+            if c.dep_ in ("compound", "amod", "poss", "nmod")
+            and table.key_of(c)
+            and table.key_of(c) != table.key_of(person)
+        ]
+        for pat in self.titles:
+            if places and table.cls(table.key_of(person)) in FAMILIES[pat.head]:
+                yield pat, person, [person], places
+
+    def _datelines(self, sent, args: Arguments):
+        """'PERUGIA, Italy (AP)': a news agency in brackets after the dateline's places."""
+        table = args.table
+        opening = next((t for t in sent if t.text == "("), None)
+        if opening is None or opening.i + 2 >= len(sent.doc) or sent.doc[opening.i + 2].text != ")":
+            return
+        agency = sent.doc[opening.i + 1]
+        before = sent.doc[sent.start : opening.i]
+        places = [t for t in before if table.key_of(t)]
+        if not places or any(not (table.key_of(t) or t.is_punct) for t in before):
+            return
+        for pat in self.datelines:
+            yield pat, agency, [agency], places
 
     def _led_by_gazetteer(self, doc: Doc, table: EntityTable, key: str) -> list[Token]:
         entry = self.lexicon.gazetteer.get(table.gazetteer.get(key, ""))
