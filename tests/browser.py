@@ -78,9 +78,9 @@ def open_page(
         context.close()
 
 
-def wait_settled(page: Page) -> None:
+def wait_settled(page: Page, timeout_ms: float = SETTLE_MS) -> None:
     """Wait until the layout has stabilised and physics is off, so positions hold still."""
-    page.wait_for_function("window.kg.settled", timeout=SETTLE_MS)
+    page.wait_for_function("window.kg.settled", timeout=timeout_ms)
 
 
 def drawn(page: Page) -> dict[str, int]:

@@ -279,8 +279,16 @@ def test_hostile_text_shows_literally_and_never_runs(
 def test_big_graph_page_shows_the_cap(chromium_browser: Browser, tmp_path: Path) -> None:
     path = write_html(synthetic_graph(350, 700, seed=1), tmp_path / "big.html")
     with open_page(chromium_browser, path) as (page, log):
-        assert page.locator("#kg-notice").inner_text().startswith(
-            "Showing 300 of 350 entities, the most central; use the filters, or `kg viz --focus"
-        )
+        notice = page.locator("#kg-notice").inner_text()
+        assert notice.startswith("Showing 300 of 350 entities, the most central; use the filters")
         assert drawn(page)["allNodes"] == 300
     assert log.errors == [] and log.remote_requests == []
+
+
+@pytest.mark.browser
+def test_empty_graph_page_settles(chromium_browser: Browser, tmp_path: Path) -> None:
+    path = write_html(nx.MultiDiGraph(), tmp_path / "empty.html")
+    with open_page(chromium_browser, path) as (page, log):
+        wait_settled(page)
+        assert drawn(page) == {"nodes": 0, "edges": 0, "allNodes": 0, "allEdges": 0}
+    assert log.errors == []

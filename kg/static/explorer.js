@@ -29,11 +29,14 @@
   network.once("afterDrawing", () => {
     kg.timing.firstDraw = performance.now();
   });
-  network.once("stabilizationIterationsDone", () => {
+  function settle() {
     network.setOptions({ physics: false }); // a settled layout stays still
     kg.timing.settled = performance.now();
     kg.settled = true;
-  });
+  }
+  // vis-network runs no stabilization, so sends no event, for an empty graph.
+  if (data.nodes.length) network.once("stabilizationIterationsDone", settle);
+  else settle();
 
   // ---- DOM helpers: properties and text only ------------------------------------------
   function el(tag, props, ...children) {
@@ -409,15 +412,13 @@
         "h2",
         null,
         nodeLink(e.from),
-        " ",
-        el("span", { className: "kg-relation", textContent: e.relation }),
-        " ",
+        el("span", { className: "kg-relation", textContent: ` —${e.relation}→ ` }),
         nodeLink(e.to),
       ),
       el(
         "p",
         { className: "kg-meta" },
-        `${plural(e.statements.length, "supporting sentence")}`,
+        plural(e.statements.length, "supporting sentence"),
         hiddenCount ? ` (${hiddenCount} outside the filters, greyed)` : "",
       ),
       ...e.statements.map((i) => statementView(data.statements[i], !shown.has(i))),
