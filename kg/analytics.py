@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from kg.export import EDGE_COLUMNS, LIST_SEPARATOR
@@ -390,11 +389,12 @@ def _contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     stated = _support(frame[frame["modality"].isin(FACTUAL)])
     negated = _support(frame[frame["modality"] == "negated"])
     both = stated.merge(negated, on=["subject", "relation", "object"], suffixes=("", "_neg"))
-    between_articles = np.array(
+    between_articles = pd.Series(
         [
             len(set(a.split(LIST_SEPARATOR)) | set(b.split(LIST_SEPARATOR))) > 1
             for a, b in zip(both["article_ids"], both["article_ids_neg"], strict=True)
         ],
+        index=both.index,
         dtype=bool,
     )
     both = both[between_articles].rename(
