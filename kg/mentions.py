@@ -260,6 +260,7 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
     for span, gid in sorted(spans, key=lambda s: s[0].start):
         _add_named(span, gid, doc, table, lexicon)
     _link_acronyms(doc, table)
+    _listed_names(doc, table, lexicon)
     _coordinated_names(doc, table)
     _link_short_names(table)
     _collectives(doc, table, lexicon, set(table.token_key))
@@ -293,6 +294,19 @@ def _add_named(span: Span, gid: str | None, doc: Doc, table: EntityTable, lex: L
         table.vote(key, "Location", 1.5)
     if label == "GPE" and table.cls(key) == "Location":
         table.vote(key, "Location", 0.5)
+
+
+def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
+    """'key cities like Rastan': a name the model missed, listed under a class noun."""
+    for token in doc:
+        if token.pos_ != "PROPN" or token.i in table.token_key or token.dep_ != "pobj":
+            continue
+        prep, noun = token.head, token.head.head
+        cls = lexicon.context_nouns.get(noun.lemma_.lower())
+        if prep.lower_ in ("like", "including", "as") and cls and cls != "Person":
+            left = min([c.i for c in token.lefts if c.dep_ == "compound"], default=token.i)
+            span = doc[left : token.i + 1]
+            table.add(span, "n:" + normalize(span.text), span.text, cls, 1.0)
 
 
 def _coordinated_names(doc: Doc, table: EntityTable) -> None:

@@ -239,6 +239,11 @@ def noun_candidates(
                 agents = [
                     c for c in token.head.children if c.dep_ == "poss"
                 ]  # "X's goal: the removal of Y"
+            governor = (
+                token.head.head if token.dep_ == "pobj" and token.head.lower_ == "of" else None
+            )
+            if not agents and governor is not None and governor.pos_ == "NOUN":
+                agents = _prep_objects([governor], ("by", "from"))  # "absence of support from X"
             if not agents and token.dep_ in OBJECT_DEPS and token.head.pos_ in ("VERB", "AUX"):
                 agents = _subjects(token.head)  # "launched an assault on", "expressed support for"
             if not agents and token.dep_ == "pobj" and token.head.head.pos_ in ("VERB", "AUX"):
