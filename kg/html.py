@@ -110,27 +110,15 @@ def _communities(H: nx.MultiDiGraph) -> dict[Any, int]:
     return {n: i for i, part in enumerate(parts) for n in part}
 
 
-def _page_data(
-    G: nx.MultiDiGraph, nodes: list[Any], ranks: dict[Any, float]
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The panel's JSON, and the vis-network nodes and edges that pyvis writes."""
-    H = G.subgraph(nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    communities = _communities(H)
-    classes = sorted({str(H.nodes[n]["cls"]) for n in nodes})
-    class_colours = _palette(classes)
-    top = max((ranks[n] for n in nodes), default=1.0) or 1.0
-
+def _edges(
+    H: nx.MultiDiGraph, index: dict[Any, int]
+) -> tuple[list[tuple[int, int, dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """One drawn edge per (subject, relation, object): pyvis edges, panel edges, statements."""
     grouped: defaultdict[tuple[Any, str, Any], list[dict[str, Any]]] = defaultdict(list)
-    articles: dict[str, dict[str, str | None]] = {}
     for u, v, key, d in H.edges(keys=True, data=True):
         grouped[u, d["relation"], v].append({**d, "iri": key})
-        if d["article"] is not None:
-            articles[d["article"]] = {"title": d["article_title"], "date": d["date"]}
-    statements: list[dict[str, Any]] = []
-    edges: list[dict[str, Any]] = []
-    panel_edges: list[dict[str, Any]] = []
-    parallel: Counter[frozenset[Any]] = Counter()
+    vis_edges, panel_edges, statements = [], [], []
+    parallel: Counter[frozenset[Any]] = Counter()  # drawn edges so far between two nodes
     for (u, relation, v), group in sorted(grouped.items(), key=lambda kv: str(kv[0])):
         group.sort(key=lambda s: (s["date"] or "", s["article"] or "", s["iri"]))
         first = len(statements)
@@ -139,22 +127,19 @@ def _page_data(
             | {"eventDate": s["event_date"], "reportedBy": s["reported_by"]}
             for s in group
         ]
-        eid = len(edges)
         bend = parallel[frozenset((u, v))]
         parallel[frozenset((u, v))] += 1
-        edges.append(
-            {
-                "id": eid,
-                "from": index[u],
-                "to": index[v],
-                "label": relation,
-                "title": f"{relation}: {len(group)} sentence{'s' * (len(group) > 1)}",
-                "width": 1 + math.log2(len(group)),
-                "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.25 * bend}
-                if bend
-                else False,
-            }
-        )
+        attrs = {
+            "id": len(vis_edges),
+            "label": relation,
+            "title": f"{relation}: {len(group)} sentence{'s' * (len(group) > 1)}",
+            "width": 1 + math.log2(len(group)),
+            # Straight, unless another relation joins the same two nodes: then curve apart.
+            "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.25 * bend}
+            if bend
+            else False,
+        }
+        vis_edges.append((index[u], index[v], attrs))
         panel_edges.append(
             {
                 "from": index[u],
@@ -163,13 +148,25 @@ def _page_data(
                 "statements": list(range(first, len(statements))),
             }
         )
+    return vis_edges, panel_edges, statements
+
+
+def _page_data(
+    G: nx.MultiDiGraph, nodes: list[Any], ranks: dict[Any, float]
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[tuple[int, int, dict[str, Any]]]]:
+    """The panel's JSON, and the vis-network nodes and edges for pyvis."""
+    H = G.subgraph(nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    communities = _communities(H)
+    class_colours = _palette(sorted({str(H.nodes[n]["cls"]) for n in nodes}))
+    top = max((ranks[n] for n in nodes), default=1.0) or 1.0
+    vis_edges, panel_edges, statements = _edges(H, index)
 
     vis_nodes, panel_nodes = [], []
-    for i, n in enumerate(nodes):
+    for n in nodes:
         d = H.nodes[n]
         vis_nodes.append(
             {
-                "id": i,
                 "label": d["label"],
                 "title": f"{d['label']} ({d['cls']})",
                 "color": class_colours[str(d["cls"])],
@@ -186,8 +183,12 @@ def _page_data(
                 "community": communities[n],
             }
         )
-    for a in {a for n in nodes for a in H.nodes[n]["articles"]} - articles.keys():
-        articles[a] = {"title": None, "date": None}
+    articles = {a: {"title": None, "date": None} for n in nodes for a in H.nodes[n]["articles"]}
+    articles |= {
+        d["article"]: {"title": d["article_title"], "date": d["date"]}
+        for *_, d in H.edges(data=True)
+        if d["article"] is not None
+    }
     panel = {
         "nodes": panel_nodes,
         "edges": panel_edges,
@@ -195,10 +196,10 @@ def _page_data(
         "articles": articles,
         "classColours": class_colours,
         "communityColours": list(_palette(sorted(set(communities.values()))).values()),
-        "hiddenModalities": list(HIDDEN_BY_DEFAULT),
         "otherColour": OTHER_COLOUR,
+        "hiddenModalities": list(HIDDEN_BY_DEFAULT),
     }
-    return panel, vis_nodes, edges
+    return panel, vis_nodes, vis_edges
 
 
 def _options(n_nodes: int) -> dict[str, Any]:
@@ -267,9 +268,11 @@ def render_html(
     nodes, notice = _select(G, ranks, max_nodes, focus, hops)
     panel, vis_nodes, vis_edges = _page_data(G, nodes, ranks)
     net = Network(height="100vh", width="100%", directed=True, cdn_resources="in_line")
-    # pyvis checks every edge end against a list of all nodes (quadratic): fill it directly.
-    net.nodes, net.edges, net.node_ids = vis_nodes, vis_edges, list(range(len(vis_nodes)))
-    net.options = _options(len(vis_nodes))
+    for i, attrs in enumerate(vis_nodes):
+        net.add_node(i, **attrs)
+    for u, v, attrs in vis_edges:
+        net.add_edge(u, v, **attrs)
+    net.options = _options(len(vis_nodes))  # a dict: pyvis writes it as JSON
     page = net.generate_html()
 
     page = _EMPTY_HEADING.sub("", _REMOTE_TAG.sub("", page))
