@@ -22,11 +22,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # for tests.browser, shared with the browser tests
+from kg.html import write_html
 
-from kg.html import write_html  # noqa: E402
-from tests.browser import drawn, launch, open_page, synthetic_graph, wait_settled  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # tests/browser.py, shared with the browser tests
+from browser import drawn, launch, open_page, synthetic_graph, wait_settled  # noqa: E402
 
 N_NODES, N_EDGES, SEED = 2000, 6000, 0
 DEFAULT_CAP = inspect.signature(write_html).parameters["max_nodes"].default

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 import pytest
+from browser import launch
 from playwright.sync_api import Browser, sync_playwright
 from rdflib import Dataset
 
 from kg.network import to_networkx
 from kg.records import Article, Assertion, Extraction
-from tests.browser import launch
 
 if TYPE_CHECKING:
     from spacy.language import Language

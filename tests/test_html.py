@@ -9,11 +9,11 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from browser import drawn, open_page, screen_point, synthetic_graph, wait_settled
 from playwright.sync_api import Browser, Page
 
 from kg.html import REMOTE_URL, render_html, show, write_html
 from kg.namespaces import KGR
-from tests.browser import drawn, open_page, screen_point, synthetic_graph, wait_settled
 
 HTS = str(KGR["entity/hts"])
 HAMA = str(KGR["entity/hama"])
