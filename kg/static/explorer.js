@@ -20,7 +20,6 @@
     modalities: new Set(MODALITIES.filter((m) => !data.hiddenModalities.includes(m))),
     article: "",
     minDegree: 0,
-    colourBy: "cls",
   };
   // Exposed for tests, benchmarks and the curious in the browser console.
   const kg = { network, data, state, drawn: { nodes: 0, edges: 0 }, timing: {}, settled: false };
@@ -259,7 +258,6 @@
   }
 
   function colourBy(mode) {
-    state.colourBy = mode;
     const colours = mode === "cls" ? data.classColours : data.communityColours;
     nodes.update(
       data.nodes.map((n, i) => ({ id: i, color: colours[mode === "cls" ? n.cls : n.community] })),
