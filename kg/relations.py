@@ -34,6 +34,7 @@ BASE_CONFIDENCE = {
     "dateline": 0.7,
 }
 COREF_PENALTY = 0.15
+NOUN_PHRASE_DEPS = ("det", "poss", "case", "amod", "advmod", "punct", "compound", "nummod")
 
 
 @dataclass
@@ -314,9 +315,11 @@ class Extractor:
         roles, table = self.by_kind["role"], args.table
         for token in sent:
             key = table.key_of(token)
-            if key is None or token.dep_ == "compound" or table.key_of(token.head) == key:
+            if key is None or table.key_of(token.head) == key:
                 continue
-            nouns = [c for c in token.children if c.dep_ in ("appos", "compound")]
+            if token.dep_ == "compound" and (table.key_of(token.head) or token.head.pos_ != "NOUN"):
+                continue
+            nouns = [c for c in token.children if c.dep_ == "compound"] + _appositives(token)
             nouns += [
                 c
                 for c in token.head.children
@@ -328,7 +331,8 @@ class Extractor:
                 nouns += [c for c in token.head.children if c.dep_ == "attr"]
             for noun in nouns:
                 for pat in roles.get(noun.lemma_.lower(), ()):
-                    if table.cls(key) not in self.lexicon.relations[pat.relation].subject:
+                    rule = self.lexicon.relations[pat.relation]
+                    if table.cls(key) not in (rule.object if pat.inverse else rule.subject):
                         continue
                     objects = _prep_objects([noun], pat.preps) if pat.preps else []
                     objects += [
@@ -342,7 +346,9 @@ class Extractor:
                         ]
                     if not objects and noun.dep_ == "compound":
                         objects = self._led_by_gazetteer(sent.doc, table, key)
-                    if objects:
+                    if objects and pat.inverse:  # "Idlib, HTS's stronghold": HTS controls Idlib
+                        yield pat, noun, objects, [token]
+                    elif objects:
                         yield pat, noun, [token], objects
             yield from self._origins(token, nouns, args)
 
@@ -429,9 +435,7 @@ class Extractor:
             for pat in self.appositions:
                 if cls not in FAMILIES[pat.head]:
                     continue
-                for child in token.children:
-                    if child.dep_ != "appos":
-                        continue
+                for child in _appositives(token):
                     if table.key_of(child):
                         yield pat, child, [token], [child]
                     else:  # "Homs, Syria's third-largest city"
@@ -439,6 +443,31 @@ class Extractor:
                         owners += _prep_objects([child], ("of", "in"))
                         if owners:
                             yield pat, child, [token], owners
+
+
+def _appositives(token: Token) -> list[Token]:
+    """Appositions of a name, also where the parser missed them.
+
+    "Homs, Syria's third-largest city" is often parsed with the second phrase hanging off the
+    verb; a comma right after the name followed by a noun phrase that ends the clause (or
+    the sentence) is read as an apposition too. A name inside "the Idlib enclave" is
+    anchored at the phrase's head noun.
+    """
+    anchor = token.head if token.dep_ == "compound" and token.head.pos_ == "NOUN" else token
+    found = [c for c in anchor.children if c.dep_ == "appos"]
+    doc = token.doc
+    after = anchor.i + 1
+    if found or after >= len(doc) or doc[after].text != ",":
+        return found
+    for candidate in doc[after + 1 : after + 8]:
+        if candidate.pos_ == "NOUN" and candidate.dep_ in ("npadvmod", "appos", "conj", "dep"):
+            between = doc[after + 1 : candidate.i]
+            if all(t.dep_ in NOUN_PHRASE_DEPS for t in between):
+                found.append(candidate)
+            break
+        if candidate.pos_ in ("VERB", "AUX") or candidate.text == ",":
+            break
+    return found
 
 
 def _modified_noun(token: Token) -> Token | None:
