@@ -7,11 +7,10 @@ only parses them into typed records; ``kg.relations`` and ``kg.mentions`` interp
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import tomllib
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 

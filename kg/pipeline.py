@@ -200,10 +200,10 @@ def build_into(
     wanted = {**stored, **{a.id: a.content_hash for a in articles}}
     state = {"articles": wanted, "config": config.fingerprint()}
     manifest = out / "cache" / "manifest.json" if out is not None else None
-    if persistent and manifest and manifest.exists():
-        if json.loads(manifest.read_text(encoding="utf-8")) == state:
-            report.unchanged, report.up_to_date, report.articles = sorted(wanted), True, len(wanted)
-            return report
+    previous = manifest.read_text(encoding="utf-8") if manifest and manifest.exists() else None
+    if persistent and previous is not None and json.loads(previous) == state:
+        report.unchanged, report.up_to_date, report.articles = sorted(wanted), True, len(wanted)
+        return report
 
     todo = [a for a in articles if cache.get(a.id, a.content_hash) is None]
     report.unchanged = sorted({a.id for a in articles} - {a.id for a in todo})

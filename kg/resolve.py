@@ -10,11 +10,10 @@ never joined with organisations, governments or places.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-
-import tomllib
 
 from kg.lexicon import ONTOLOGY_DIR
 from kg.mentions import normalize
