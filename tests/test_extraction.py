@@ -22,7 +22,7 @@ ACRONYM = (
 
 def bug(reason: str) -> pytest.MarkDecorator:
     """A known extraction bug: the case must fail until it is fixed."""
-    return pytest.mark.xfail(strict=True, reason=reason)
+    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
 
 
 CASES = [
