@@ -17,6 +17,7 @@ import pandas as pd
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL
 from rdflib.query import Result
 from rdflib.term import Node
@@ -121,9 +122,14 @@ class Store:
         if isinstance(self.dataset.store, OxigraphStore):
             # One SPARQL update is one Oxigraph transaction: a crash midway leaves either
             # the old graph or the new one (canonical N-Triples is valid SPARQL data).
+            # Sent to the store itself: rdflib's Dataset.update would quietly fall back to its
+            # own, non-transactional SPARQL engine when the dataset is a default union.
             data = triples.serialize(format="ox-nt")
-            self.dataset.update(
-                f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{data}}} }}"
+            self.dataset.store.update(
+                f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{data}}} }}",
+                {},
+                {},
+                DATASET_DEFAULT_GRAPH_ID,
             )
         else:
             self.dataset.remove_graph(graph)

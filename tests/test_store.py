@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import OWL
+from rdflib.plugins.sparql.processor import SPARQLUpdateProcessor
 from test_rdf import iri_map, sample_entities, sample_extraction
 
 from kg.namespaces import KG, RDF
@@ -130,6 +131,22 @@ def test_replace_graph_refuses_quads_of_another_graph(store: Store) -> None:
     ex = sample_extraction()
     with pytest.raises(ValueError):
         store.replace_graph("entities", article_quads(ex, iri_map(ex)))
+
+
+def test_oxigraph_writes_never_go_through_rdflib_sparql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rdflib's own SPARQL engine is slow and not transactional: Oxigraph must do the writes."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rdflib's SPARQL update engine was used")
+
+    monkeypatch.setattr(SPARQLUpdateProcessor, "update", refuse)
+    with Store.open(tmp_path / "store") as store:
+        build(store, sample_extraction())
+        store.load_ontology()
+        store.remove_article("000_test")
+        assert store.article_hashes() == {}
 
 
 # A child process that dies by SIGKILL in the middle of replacing an article.
