@@ -20,7 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kg.ingest import Limits, Problem, read_articles
-from kg.lexicon import load_lexicon
+from kg.lexicon import ONTOLOGY_DIR, load_lexicon
 from kg.nlp import DEFAULT_MODEL
 from kg.records import Article, Extraction
 from kg.resolve import resolve
@@ -41,14 +41,16 @@ class BuildConfig:
     quiet: bool = False
     html_max_nodes: int = 300
 
+    def extraction_fingerprint(self) -> str:
+        """What an article's extraction depends on besides its text: model and rule files."""
+        rules = [ONTOLOGY_DIR / name for name in ("lexicon.toml", "gazetteer.toml")]
+        keep = [self.model, *(hashlib.sha256(p.read_bytes()).hexdigest() for p in rules)]
+        return hashlib.sha256(json.dumps(keep).encode()).hexdigest()
+
     def fingerprint(self) -> str:
-        keep = {"model": self.model, "min_confidence": self.min_confidence}
-        rules = [
-            (Path(__file__).parent.parent / "ontology" / n)
-            for n in ("lexicon.toml", "gazetteer.toml")
-        ]
-        keep["rules"] = [hashlib.sha256(p.read_bytes()).hexdigest() for p in rules if p.exists()]
-        return hashlib.sha256(json.dumps(keep, sort_keys=True).encode()).hexdigest()
+        """Everything that changes a build's result besides the articles."""
+        keep = [self.extraction_fingerprint(), self.min_confidence]
+        return hashlib.sha256(json.dumps(keep).encode()).hexdigest()
 
 
 @dataclass
@@ -117,10 +119,15 @@ def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterat
 
 
 class Cache:
-    """One JSON file per article under ``folder``, written atomically (in memory if None)."""
+    """One JSON file per article under ``folder``, written atomically (in memory if None).
 
-    def __init__(self, folder: Path | None) -> None:
+    An entry is valid for one content hash and one extraction fingerprint (model + rules):
+    editing the lexicon re-extracts every article.
+    """
+
+    def __init__(self, folder: Path | None, fingerprint: str = "") -> None:
         self.folder = folder
+        self.fingerprint = fingerprint
         self.memory: dict[str, dict] = {}
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
@@ -135,17 +142,20 @@ class Cache:
         else:
             path = self._path(article_id)
             data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-        if data is None or data["article"]["content_hash"] != content_hash:
+        if data is None or data.get("fingerprint") != self.fingerprint:
             return None
-        return Extraction.from_dict(data)
+        if data["extraction"]["article"]["content_hash"] != content_hash:
+            return None
+        return Extraction.from_dict(data["extraction"])
 
     def put(self, ex: Extraction) -> None:
+        data = {"fingerprint": self.fingerprint, "extraction": ex.to_dict()}
         if self.folder is None:
-            self.memory[ex.article.id] = ex.to_dict()
+            self.memory[ex.article.id] = data
             return
         path = self._path(ex.article.id)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(ex.to_dict(), ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
 
     def remove(self, article_id: str) -> None:
@@ -195,14 +205,16 @@ def build_into(
     for item in read_articles(paths, limits):
         (report.problems if isinstance(item, Problem) else articles).append(item)
 
-    cache = Cache(out / "cache" if out is not None else None)
+    cache = Cache(out / "cache" if out is not None else None, config.extraction_fingerprint())
     stored = store.article_hashes()
     wanted = {**stored, **{a.id: a.content_hash for a in articles}}
     state = {"articles": wanted, "config": config.fingerprint()}
     manifest = out / "cache" / "manifest.json" if out is not None else None
     previous = manifest.read_text(encoding="utf-8") if manifest and manifest.exists() else None
     if persistent and previous is not None and json.loads(previous) == state:
+        stats = store.stats()
         report.unchanged, report.up_to_date, report.articles = sorted(wanted), True, len(wanted)
+        report.entities, report.statements = stats["entities"], stats["statements"]
         return report
 
     todo = [a for a in articles if cache.get(a.id, a.content_hash) is None]
@@ -219,8 +231,13 @@ def build_into(
                 extractions[article_id] = cached
     corpus = [_confident(extractions[k], config.min_confidence) for k in sorted(extractions)]
     entities, iri_of = resolve(corpus)
-    report.statements = write_store(store, corpus, entities, iri_of)
-    report.articles, report.entities = len(corpus), len(entities)
+    write_store(store, corpus, entities, iri_of)
+    stats = store.stats()
+    report.articles, report.entities, report.statements = (
+        len(corpus),
+        stats["entities"],
+        stats["statements"],
+    )
     if out is not None:
         write_outputs(store, out, config)
         if manifest is not None:
@@ -235,23 +252,20 @@ def _confident(ex: Extraction, min_confidence: float) -> Extraction:
     return replace(ex, assertions=kept)
 
 
-def write_store(store, corpus: list[Extraction], entities, iri_of) -> int:
+def write_store(store, corpus: list[Extraction], entities, iri_of) -> None:
     """Write every article graph, the entity graph and the direct-triple graph."""
     from rdflib import URIRef
 
     from kg.rdf import article_quads, direct_quads, entity_quads
 
-    statements = 0
     direct = []
     for ex in corpus:
         local = {key: URIRef(iri_of[(ex.article.id, key)]) for key in {e.key for e in ex.entities}}
         store.replace_article(ex.article.id, article_quads(ex, local))
         direct.extend(direct_quads(ex, local))
-        statements += len(ex.assertions)
     store.replace_graph("entities", entity_quads(entities))
     store.replace_graph("direct", direct)
     store.load_ontology()
-    return statements
 
 
 def _write_errors(out: Path, report: BuildReport) -> None:
@@ -267,7 +281,7 @@ def remove(out: str | Path, ids: Iterable[str], config: BuildConfig | None = Non
 
     config = config or BuildConfig()
     out = Path(out)
-    cache = Cache(out / "cache")
+    cache = Cache(out / "cache", config.extraction_fingerprint())
     with Store.open(config.store or out / "store") as store:
         stored = store.article_hashes()
         missing = [i for i in ids if i not in stored]

@@ -22,6 +22,7 @@ from slugify import slugify
 from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS, XSD
 from kg.records import Assertion, Entity, Extraction, Figure
 
+Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, URIRef]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/newskg/ontology")
@@ -93,8 +94,12 @@ def figure_iri(article_id: str, measure: str, value: float, start: int) -> URIRe
     return KGR["figure/" + _digest(article_id, measure, _decimal(value), start)]
 
 
-def _decimal(value: float) -> Decimal:
-    return Decimal(str(value))
+def _decimal(value: float) -> Literal:
+    """An xsd:decimal in the canonical form Oxigraph keeps ("280000", "0.85"), so that the
+    on-disk and in-memory stores export the same bytes."""
+    text = format(Decimal(str(value)), "f")
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return Literal(text or "0", datatype=XSD.decimal)
 
 
 def _date(value: str) -> Literal:
@@ -124,7 +129,7 @@ def article_quads(ex: Extraction, iri_of: Mapping[str, URIRef]) -> Iterator[Quad
     g = article_graph_iri(art.id)
     a = article_iri(art.id)
 
-    def triples() -> Iterator[tuple[Node, Node, Node]]:
+    def triples() -> Iterator[Triple]:
         yield a, RDF.type, SDO.NewsArticle
         yield a, DCTERMS.identifier, Literal(art.id)
         yield a, DCTERMS.source, Literal(art.source)
@@ -149,7 +154,7 @@ def article_quads(ex: Extraction, iri_of: Mapping[str, URIRef]) -> Iterator[Quad
 
 def _statement_triples(
     ex: Extraction, iri_of: Mapping[str, URIRef], article: URIRef
-) -> Iterator[tuple[Node, Node, Node]]:
+) -> Iterator[Triple]:
     seen: set[URIRef] = set()
     for asr in sorted(ex.assertions, key=lambda x: -x.confidence):
         s, o = iri_of[asr.subject], iri_of[asr.object]
@@ -162,7 +167,7 @@ def _statement_triples(
         yield node, RDF.predicate, KG[asr.relation]
         yield node, RDF.object, o
         yield node, KG.modality, KG[asr.modality]
-        yield node, KG.confidence, Literal(_decimal(round(asr.confidence, 3)))
+        yield node, KG.confidence, _decimal(round(asr.confidence, 3))
         yield node, KG.pattern, Literal(asr.pattern)
         if asr.source:
             yield node, PROV.wasAttributedTo, iri_of[asr.source]
@@ -172,7 +177,7 @@ def _statement_triples(
 
 def _figure_triples(
     ex: Extraction, iri_of: Mapping[str, URIRef], article: URIRef
-) -> Iterator[tuple[Node, Node, Node]]:
+) -> Iterator[Triple]:
     seen: set[URIRef] = set()
     for fig in ex.figures:
         node = figure_iri(ex.article.id, fig.measure, fig.value, fig.start)
@@ -181,7 +186,7 @@ def _figure_triples(
         seen.add(node)
         yield node, RDF.type, KG.Figure
         yield node, KG.measure, Literal(fig.measure)
-        yield node, RDF.value, Literal(_decimal(fig.value))
+        yield node, RDF.value, _decimal(fig.value)
         yield node, SDO.unitText, Literal(fig.unit)
         if fig.qualifier:
             yield node, KG.qualifier, Literal(fig.qualifier)

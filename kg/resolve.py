@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from kg.lexicon import ONTOLOGY_DIR
+from kg.lexicon import ONTOLOGY_DIR, load_lexicon
 from kg.mentions import normalize
 from kg.rdf import entity_iri
 from kg.records import Entity, Extraction, LocalEntity
@@ -76,7 +76,11 @@ def resolve(extractions: Iterable[Extraction]) -> tuple[list[Entity], dict[tuple
     members: dict[str, list[tuple[str, LocalEntity]]] = defaultdict(list)
     for ex in extractions:
         for ent in ex.entities:
-            members[ent.key].append((ex.article.id, ent))
+            # a person never shares a key with the government or group of the same name
+            key = (
+                ent.key + "#person" if ent.cls == "Person" and ent.key.startswith("n:") else ent.key
+            )
+            members[key].append((ex.article.id, ent))
     classes = {key: _majority(e.cls for _, e in ms) for key, ms in members.items()}
     union = _Union()
     for key in sorted(members):
@@ -115,27 +119,37 @@ def _majority(classes: Iterable[str]) -> str:
 
 
 def _label(local: list[tuple[str, LocalEntity]], names: Counter) -> str:
-    gazetteer_names = [e.name for _, e in local if e.gazetteer_id]
-    if gazetteer_names:
-        return Counter(gazetteer_names).most_common(1)[0][0]
+    """The gazetteer's name, else the most frequent (then longest) name: order-independent."""
+    gazetteer = load_lexicon().gazetteer
+    ids = sorted({e.gazetteer_id for _, e in local if e.gazetteer_id in gazetteer})
+    if ids:
+        return gazetteer[ids[0]].name
     return sorted(names, key=lambda n: (-names[n], -len(n), n))[0]
 
 
+def _words(name: str) -> list[str]:
+    return [w for w in normalize(name).split() if w != "al"]
+
+
 def _join_short_names(members, classes, union: _Union) -> None:
-    """A one-word person name joins the one known person whose last name it is."""
+    """A one-word person name joins the one known person whose last name it is.
+
+    Last names are compared by their transliteration skeleton: "Golani" joins
+    "Abu Mohammed al-Jolani".
+    """
     by_last: dict[str, set[str]] = defaultdict(set)
     for key, ms in members.items():
         if classes[key] != "Person":
             continue
         for _, ent in ms:
             for name in ent.names:
-                words = normalize(name).split()
+                words = _words(name)
                 if len(words) > 1:
-                    by_last[words[-1]].add(key)
-    for key in members:
-        words = normalize(key[2:]).split()
+                    by_last[skeleton(words[-1])].add(key)
+    for key, ms in members.items():
+        words = _words(ms[0][1].name)
         if classes[key] == "Person" and key.startswith("n:") and len(words) == 1:
-            owners = by_last.get(words[0], set()) - {key}
+            owners = by_last.get(skeleton(words[0]), set()) - {key}
             if len({union.find(o) for o in owners}) == 1:
                 union.union(key, owners.pop())
 
@@ -148,7 +162,7 @@ def _join_spellings(members, classes, union: _Union) -> None:
         kind = _kind(classes[key])
         if kind == "group" or key.startswith("c:"):
             continue
-        name = normalize(key.split(":", 1)[1])
+        name = normalize(key.split(":", 1)[1].removesuffix("#person"))
         if len(name) >= min_length:
             by_skeleton[(kind, skeleton(name))].append(key)
     for keys in by_skeleton.values():

@@ -69,23 +69,11 @@ def test_gazetteer_ids_join_whatever_the_name() -> None:
             "n:golani",
             "n:abu mohammed al jolani",
             id="last-name-alone-other-spelling",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="resolve._join_short_names compares the single name with last names "
-                "literally; only _join_spellings uses skeleton(), and only between whole keys",
-            ),
         ),
         pytest.param(
             "n:al golani",
             "n:abu mohammed al golani",
             id="last-name-with-article",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="resolve._join_short_names takes 'al golani' for a two-word name, while "
-                "kg.mentions._link_short_names drops 'al' before counting words",
-            ),
         ),
     ],
 )
@@ -121,12 +109,6 @@ def test_short_name_of_two_persons_stays_apart() -> None:
             "n:assad",
             "n:assad/government",
             id="government-same-key",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="resolve() groups local entities by key before looking at classes, so a "
-                "Person 'Assad' and a Government 'Assad' (both n:assad) become one entity",
-            ),
         ),
     ],
 )
@@ -151,12 +133,6 @@ def test_iris_do_not_depend_on_input_order_or_run() -> None:
         assert iris(*order) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="resolve._label breaks ties between gazetteer-matched names with "
-    "Counter.most_common, i.e. in input order ('RSF' vs 'Rapid Support Forces')",
-)
 def test_entities_do_not_depend_on_input_order() -> None:
     def entities(order) -> list[Entity]:
         return resolve(order)[0]
