@@ -17,17 +17,19 @@ import pandas as pd
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.namespaces import KG, RDF
+from kg.namespaces import KG, KGR, RDF
 from kg.rdf import (
     DATASET_IRI,
     ONTOLOGY_IRI,
     PREFIXES,
     Quad,
+    Triple,
     article_graph_iri,
     graph_iri,
     ontology_path,
@@ -55,6 +57,13 @@ def _python(term: Node | None) -> Any:
         if isinstance(value, int | float):
             return value
     return None if term is None else str(term)
+
+
+def _lines(graph: Graph) -> set[str]:
+    """The graph's triples as canonical N-Triples lines (valid SPARQL data too)."""
+    # Split on "\n" only: str.splitlines() also splits on U+2028 and U+0085, which
+    # N-Triples leaves unescaped inside literals.
+    return set(graph.serialize(format="ox-nt").split("\n")) - {""}
 
 
 def _local(term: Node) -> str:
@@ -108,32 +117,49 @@ class Store:
 
     def load_ontology(self) -> None:
         """Put ontology/kg.ttl into its own graph so that queries can use its labels."""
-        ontology = Graph().parse(ontology_path("kg.ttl"))
-        self._replace(ONTOLOGY_GRAPH, ((s, p, o, ONTOLOGY_GRAPH) for s, p, o in ontology))
+        # The store holds no blank nodes (SPARQL's DELETE DATA refuses them), so the
+        # ontology's owl:unionOf lists get stable skolem IRIs from their canonical labels.
+        ontology = Graph()
+        ontology += to_canonical_graph(Graph().parse(ontology_path("kg.ttl")))
+        skolem = ontology.skolemize(authority=str(KGR), basepath="genid/")
+        self._replace(ONTOLOGY_GRAPH, ((s, p, o, ONTOLOGY_GRAPH) for s, p, o in skolem))
 
     def _replace(self, graph: URIRef, quads: Iterable[Quad]) -> None:
         # All quads are gathered before anything is written, so a failure while producing
         # them leaves the old graph in place.
-        triples = Graph()
+        triples: list[Triple] = []
         for s, p, o, g in quads:
             if g != graph:
                 raise ValueError(f"quad for graph {g} given to replace graph {graph}")
-            triples.add((s, p, o))
-        if isinstance(self.dataset.store, OxigraphStore):
-            # One SPARQL update is one Oxigraph transaction: a crash midway leaves either
-            # the old graph or the new one (canonical N-Triples is valid SPARQL data).
-            # Sent to the store itself: rdflib's Dataset.update would quietly fall back to its
-            # own, non-transactional SPARQL engine when the dataset is a default union.
-            data = triples.serialize(format="ox-nt")
-            self.dataset.store.update(
-                f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{data}}} }}",
-                {},
-                {},
-                DATASET_DEFAULT_GRAPH_ID,
-            )
-        else:
+            triples.append((s, p, o))
+        if not isinstance(self.dataset.store, OxigraphStore):
             self.dataset.remove_graph(graph)
             self.dataset.addN((s, p, o, graph) for s, p, o in triples)
+            return
+        # One SPARQL update is one Oxigraph transaction: a crash midway leaves the old graph
+        # or the new one. It goes to the store itself, as rdflib's Dataset.update would
+        # quietly fall back to its own, non-transactional engine on a default union.
+        self.dataset.store.update(self._changes(graph, triples), {}, {}, DATASET_DEFAULT_GRAPH_ID)
+
+    def _changes(self, graph: URIRef, triples: list[Triple]) -> str:
+        """SPARQL update that turns the stored ``graph`` into ``triples``.
+
+        Oxigraph writes cost tens of microseconds a quad inside a transaction, so only the
+        difference is written: rewriting an unchanged graph costs one read. Both sides are
+        compared as canonical N-Triples, which is valid SPARQL data.
+        """
+        if not triples:
+            return f"DROP SILENT GRAPH <{graph}>"
+        new = Graph(store="Oxigraph")  # in memory; dedupes and dumps canonical N-Triples
+        new += triples
+        new_lines = _lines(new)
+        old_lines = _lines(Graph(store=self.dataset.store, identifier=graph))
+        deleted = "\n".join(old_lines - new_lines)
+        inserted = "\n".join(new_lines - old_lines)
+        return (
+            f"DELETE DATA {{ GRAPH <{graph}> {{\n{deleted}\n}} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{graph}> {{\n{inserted}\n}} }}"
+        )
 
     # -- reading ---------------------------------------------------------------------
 

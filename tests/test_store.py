@@ -34,7 +34,7 @@ HOSTILE = (
     '<script>alert("x")</script><b>bold</b> &amp; &lt; ]]> '
     '""" ; . \\ \\" \' @prefix x: <y> . _:b a <z> } GRAPH { '
     + "".join(map(chr, range(32)))
-    + "\x7f\u2028\u202e دمشق 🙂 "
+    + "\x7f\x85\u2028\u2029\u202e دمشق 🙂 "
     + "A" * 10_000
 )
 STORE_KINDS = ["memory", "oxigraph"]
@@ -108,6 +108,7 @@ def test_remove_article_removes_all_of_it_and_nothing_else(store: Store) -> None
     gone_graph, gone_iri = str(graph_iri("000_gone")), str(article_iri("000_gone"))
     assert after == {q for q in before if q[3] != gone_graph}
     assert not any(gone_iri in q for q in after)
+    assert graph_iri("000_gone") not in {g.identifier for g in store.dataset.graphs()}
     assert store.article_hashes() == {"001_kept": "sha256:abc"}
     assert statement_count(store) == 4
 
