@@ -20,6 +20,7 @@ from kg.mentions import normalize
 from kg.rdf import entity_iri
 from kg.records import Entity, Extraction, LocalEntity
 
+ACTOR_CLASSES = frozenset({"Organization", "ArmedGroup", "Government", "Country", "SocialGroup"})
 KIND = {  # classes that may be merged with each other
     "Person": "person",
     "Country": "place",
@@ -76,11 +77,8 @@ def resolve(extractions: Iterable[Extraction]) -> tuple[list[Entity], dict[tuple
     members: dict[str, list[tuple[str, LocalEntity]]] = defaultdict(list)
     for ex in extractions:
         for ent in ex.entities:
-            # a person never shares a key with the government or group of the same name
-            key = (
-                ent.key + "#person" if ent.cls == "Person" and ent.key.startswith("n:") else ent.key
-            )
-            members[key].append((ex.article.id, ent))
+            members[ent.key].append((ex.article.id, ent))
+    _separate_persons(members)
     classes = {key: _majority(e.cls for _, e in ms) for key, ms in members.items()}
     union = _Union()
     for key in sorted(members):
@@ -111,6 +109,20 @@ def resolve(extractions: Iterable[Extraction]) -> tuple[list[Entity], dict[tuple
         for doc, ent in local:
             iri_of[(doc, ent.key)] = entity.iri
     return entities, iri_of
+
+
+def _separate_persons(members: dict[str, list[tuple[str, LocalEntity]]]) -> None:
+    """A person never shares an entity with an organisation, government or country.
+
+    Same-named local entities of those classes ("Assad" the man, "Assad" the regime) are
+    split; a place the model once called a person ("Homs") stays with the place.
+    """
+    for key in [k for k in members if k.startswith("n:")]:
+        classes = {e.cls for _, e in members[key]}
+        if "Person" in classes and classes & ACTOR_CLASSES:
+            people = [(doc, e) for doc, e in members[key] if e.cls == "Person"]
+            members[key] = [(doc, e) for doc, e in members[key] if e.cls != "Person"]
+            members[key + "#person"] = people
 
 
 def _majority(classes: Iterable[str]) -> str:
