@@ -111,7 +111,10 @@ class Arguments:
                 if owner is not None and self.table.cls(owner) in FAMILIES["Actor"]:
                     found.append((owner, child))
         if not found and tok.dep_ == "appos" and tok.pos_ == "NOUN":
-            found = self.entities(tok.head, depth + 1)  # "Hezbollah, a group that ..."
+            # "Israel and Hezbollah, a group that ...": the name right before the comma
+            before = tok.doc[max(tok.left_edge.i - 2, 0)]
+            key = self.table.key_of(before)
+            found = [(key, before)] if key else self.entities(tok.head, depth + 1)
         return found
 
 
