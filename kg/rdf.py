@@ -207,10 +207,8 @@ def entity_quads(entities: Iterable[Entity]) -> Iterator[Quad]:
         yield node, RDFS.label, Literal(entity.label), g
         for alt in sorted(set(entity.alt_labels) - {entity.label}):
             yield node, SKOS.altLabel, Literal(alt), g
-        # Entity has no gazetteer_id field yet (see report); read it when it is there.
-        gazetteer_id = getattr(entity, "gazetteer_id", None)
-        if gazetteer_id:
-            yield node, KG.gazetteerId, Literal(gazetteer_id), g
+        if entity.gazetteer_id:
+            yield node, KG.gazetteerId, Literal(entity.gazetteer_id), g
 
 
 def direct_quads(ex: Extraction, iri_of: Mapping[str, URIRef]) -> Iterator[Quad]:

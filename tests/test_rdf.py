@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -254,12 +254,8 @@ def test_entity_quads() -> None:
 
 
 def test_entity_quads_carry_the_gazetteer_id_when_known() -> None:
-    @dataclass
-    class GazetteerEntity(Entity):
-        gazetteer_id: str | None = None
-
-    entity = GazetteerEntity("https://w3id.org/newskg/id/entity/q1", "Hama", "City", [], [], [],
-                             gazetteer_id="Q1")
+    entity = Entity("https://w3id.org/newskg/id/entity/q1", "Hama", "City", [], [], [],
+                    gazetteer_id="Q1")
     g = graph_of(entity_quads([entity]))
     assert g.value(URIRef(entity.iri), KG.gazetteerId) == Literal("Q1")
 
