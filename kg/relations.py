@@ -233,7 +233,9 @@ def noun_candidates(
             objects = _prep_objects([token], pat.preps) if pat.preps else []
             if not objects:
                 continue
-            agents = _prep_objects([token], ("by", "from"))
+            # "the capture of Hama by HTS", "support from Iran", "the displacement of civilians"
+            agent_preps = ("by", "from") if "of" in pat.preps else ("by", "from", "of")
+            agents = _prep_objects([token], agent_preps)
             agents += [
                 c
                 for c in token.children
