@@ -156,15 +156,26 @@ def _is_place_object(span: Span) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS
 
 
-def _split_possessive(span: Span) -> list[Span]:
-    """'The UN's World Food Programme' names two entities."""
+def _split_possessive(span: Span, lexicon: Lexicon) -> list[Span]:
+    """ "The UN's World Food Programme" names two entities; "Tigray People's Liberation
+    Front" names one: a name splits at a possessive only after a gazetteer name."""
     parts, start = [], span.start
     for token in span:
-        if token.tag_ == "POS":
+        if token.tag_ == "POS" and _trim(span.doc[start : token.i]).text in lexicon.names:
             parts.append(span.doc[start : token.i])
             start = token.i + 1
     parts.append(span.doc[start : span.end])
     return [p for p in parts if len(p)]
+
+
+def _inside_longer_name(start: int, end: int, named: list[Span]) -> bool:
+    """'Sudan' in 'Port Sudan' or 'Sudan Liberation Movement' is part of another name."""
+    for span in named:
+        if span.start <= start and end <= span.end and (span.start, span.end) != (start, end):
+            rest = [t for t in span if not start <= t.i < end]
+            if all(t.pos_ == "PROPN" and t.is_title for t in rest):
+                return True
+    return False
 
 
 def _country_of(tokens, table: EntityTable, lexicon: Lexicon) -> str | None:
@@ -241,21 +252,24 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
     """Collect every entity mention of ``doc`` into a new ``EntityTable``."""
     table = EntityTable()
     exact, folded = _matchers(nlp, lexicon)
+    named = [
+        _trim(part)
+        for ent in doc.ents
+        if ent.label_ in NER_CLASS
+        for part in _split_possessive(ent, lexicon)
+    ]
+    named = [part for part in named if len(part)]
     spans: list[tuple[Span, str | None]] = []
     matches = [(s, e, doc.vocab.strings[m]) for m, s, e in [*exact(doc), *folded(doc)]]
     taken: set[int] = set()
     for start, end, gid in sorted(matches, key=lambda m: (m[0] - m[1], m[0])):
-        if taken.isdisjoint(range(start, end)):
+        if taken.isdisjoint(range(start, end)) and not _inside_longer_name(start, end, named):
             spans.append((doc[start:end], gid))
             taken.update(range(start, end))
-    for ent in doc.ents:
-        if ent.label_ not in NER_CLASS:
-            continue
-        for part in _split_possessive(ent):
-            part = _trim(part)
-            if len(part) and taken.isdisjoint(range(part.start, part.end)):
-                spans.append((part, None))
-                taken.update(range(part.start, part.end))
+    for part in named:
+        if taken.isdisjoint(range(part.start, part.end)):
+            spans.append((part, None))
+            taken.update(range(part.start, part.end))
 
     for span, gid in sorted(spans, key=lambda s: s[0].start):
         _add_named(span, gid, doc, table, lexicon)

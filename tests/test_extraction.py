@@ -163,19 +163,11 @@ CASES = [
         "Civilians fled to Port Sudan.",
         {("Civilians", "fledTo", "Port Sudan")},
         id="gazetteer-name-inside-longer-name",
-        marks=bug(
-            "the gazetteer PhraseMatcher claims 'Sudan' inside the name 'Port Sudan' before "
-            "the NER spans are added, so the place is read as the country Sudan"
-        ),
     ),
     pytest.param(
         "The Tigray People's Liberation Front captured Mekelle.",
         {("Tigray People's Liberation Front", "captured", "Mekelle")},
         id="possessive-inside-name",
-        marks=bug(
-            "mentions._split_possessive cuts every NER span at 's, so the organisation "
-            "becomes a person 'Tigray People' and an armed group 'Liberation Front'"
-        ),
     ),
     # hyphenated participles
     pytest.param(
