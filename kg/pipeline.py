@@ -220,7 +220,13 @@ def build_into(
     todo = [a for a in articles if cache.get(a.id, a.content_hash) is None]
     report.unchanged = sorted({a.id for a in articles} - {a.id for a in todo})
     extractions: dict[str, Extraction] = {}
-    for ex in _progress(extract_articles(todo, config), len(todo), config.quiet):
+    # no more processes than batches: starting a worker costs a pipeline load
+    workers = min(config.workers, -(-len(todo) // BATCH_SIZE))
+    for ex in _progress(
+        extract_articles(todo, replace(config, workers=workers)),
+        len(todo),
+        config.quiet,
+    ):
         cache.put(ex)
         extractions[ex.article.id] = ex
         report.extracted.append(ex.article.id)
