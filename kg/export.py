@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,17 @@ EDGE_COLUMNS = (
 )
 
 
+# XML 1.0 (GraphML, GEXF) cannot carry C0 control characters other than tab and newlines.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(value: Any) -> Any:
+    return _XML_ILLEGAL.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _scalar(attrs: dict[str, Any]) -> dict[str, Any]:
     return {
-        k: LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list | tuple | set) else v
+        k: _xml_safe(LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list | tuple | set) else v)
         for k, v in attrs.items()
         if v is not None
     }

@@ -6,7 +6,7 @@ above the body of a real example article so that the extraction finds statements
 payloads must come back unchanged from graph.ttl, every evidence must be the article text
 between its offsets, an update must delete the old hostile literals (the store writes
 SPARQL updates), and graph.html must show the text without running any of it. C0 control
-characters have their own test: today they fail the whole build (see its xfail reason).
+characters have their own test: XML exports replace them, the RDF keeps them.
 """
 
 from __future__ import annotations
@@ -149,12 +149,6 @@ def test_page_shows_every_payload_and_runs_none(chromium_browser: Browser, built
     assert log.remote_requests == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="graph.graphml is XML 1.0: lxml refuses C0 control characters in an evidence or "
-    "title, and the whole build exits 1",
-)
 def test_c0_control_characters_do_not_fail_the_build(tmp_path: Path) -> None:
     write_articles(tmp_path / "articles", {"c0": C0_CONTROLS})
     kg_build(tmp_path / "articles", tmp_path / "out")
