@@ -26,7 +26,7 @@ class ArticleExtractor:
         assertions: dict[tuple, Assertion] = {}
         for cand in self.extractor.candidates(doc, table):
             modality = modality_of(cand.trigger, cand.relation, self.lexicon)
-            text, start, end = sentence_evidence(cand.trigger.sent)
+            text, start, end = sentence_evidence(cand.sentence)
             source = table.key_of(modality.source) if modality.source is not None else None
             found = Assertion(
                 subject=cand.subject,
@@ -40,7 +40,7 @@ class ArticleExtractor:
                 pattern=cand.pattern.kind,
                 source=source,
                 source_name=modality.source_text,
-                date=_full_date(sentence_date(cand.trigger.sent, article.date)),
+                date=_full_date(sentence_date(cand.sentence, article.date)),
             )
             key = (found.subject, found.relation, found.object, found.start)
             if key not in assertions or assertions[key].confidence < found.confidence:

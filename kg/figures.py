@@ -59,10 +59,10 @@ def _rules() -> _Rules:
 
 def sentence_evidence(sent: Span) -> tuple[str, int, int]:
     """The sentence text without surrounding whitespace, and its offsets in the article."""
-    text = sent.text
+    text = sent.text  # equals doc.text[start_char:end_char]; Doc.text rebuilds the whole text
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.start_char + len(text.rstrip())
-    return sent.doc.text[start:end], start, end
+    return text.strip(), start, end
 
 
 def _is_number(token: Token, rules: _Rules) -> bool:
@@ -113,11 +113,11 @@ def _value(span: Span, rules: _Rules) -> float:
     return total + current
 
 
-def _qualifier(span: Span, rules: _Rules) -> str | None:
+def _qualifier(span: Span, sent: Span, rules: _Rules) -> str | None:
     """The longest qualifying phrase right before the number: "more than", "at least"."""
     longest = max(len(words) for words in rules.qualifiers)
     for n in range(longest, 0, -1):
-        if span.start - n >= span.sent.start:
+        if span.start - n >= sent.start:
             words = tuple(t.lower_ for t in span.doc[span.start - n : span.start])
             if words in rules.qualifiers:
                 return rules.qualifiers[words]
@@ -195,9 +195,17 @@ def _place(sent: Span, table: EntityTable, trigger: Token, skip: set[int]) -> st
 
 
 def _figure(
-    span: Span, table: EntityTable, lexicon: Lexicon, published: str | None, rules: _Rules
+    span: Span,
+    sent: Span,
+    table: EntityTable,
+    lexicon: Lexicon,
+    published: str | None,
+    rules: _Rules,
 ) -> Figure | None:
-    """The figure a run of number words states, if the words around it say what was counted."""
+    """The figure a run of number words states, if the words around it say what was counted.
+
+    ``sent`` is the span's sentence, passed in because ``Span.sent`` scans the document.
+    """
     number = span[-1]
     counted = _counted(number)
     trigger = _trigger(counted if counted is not None else number, rules)
@@ -210,19 +218,19 @@ def _figure(
         return None
     source = modality.source
     skip = {t.i for t in source.subtree} if source is not None else set()
-    text, start, end = sentence_evidence(span.sent)
+    text, start, end = sentence_evidence(sent)
     return Figure(
         measure=measure,
         value=_value(span, rules),
-        qualifier=_qualifier(span, rules),
+        qualifier=_qualifier(span, sent, rules),
         unit=unit,
         evidence=text,
         start=start,
         end=end,
-        place=_place(span.sent, table, trigger, skip),
+        place=_place(sent, table, trigger, skip),
         source=table.key_of(source) if source is not None else None,
         source_name=modality.source_text,
-        date=sentence_date(span.sent, published),
+        date=sentence_date(sent, published),
     )
 
 
@@ -238,7 +246,7 @@ def find_figures(
     """
     rules = _rules()
     found = (
-        _figure(span, table, lexicon, published, rules)
+        _figure(span, sent, table, lexicon, published, rules)
         for sent in doc.sents
         for span in _number_spans(sent, rules)
     )

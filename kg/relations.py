@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.coref import Resolver
 from kg.lexicon import FAMILIES, Lexicon, Pattern
@@ -45,6 +45,7 @@ class Candidate:
     subject: str
     object: str
     trigger: Token
+    sentence: Span  # kept because Token.sent scans the whole document
     pattern: Pattern
     confidence: float
 
@@ -294,9 +295,9 @@ class Extractor:
                 *self._datelines(sent, args),
             ]
             for pat, trigger, subjects, objects in found:
-                yield from self._link(args, pat, trigger, subjects, objects)
+                yield from self._link(args, sent, pat, trigger, subjects, objects)
 
-    def _link(self, args, pat, trigger, subjects, objects) -> Iterator[Candidate]:
+    def _link(self, args, sent, pat, trigger, subjects, objects) -> Iterator[Candidate]:
         rule = self.lexicon.relations[pat.relation]
         subj = [e for t in subjects for e in args.entities(t)]
         obj = [e for t in objects for e in args.entities(t)]
@@ -309,7 +310,9 @@ class Extractor:
                     continue
                 confidence = BASE_CONFIDENCE[pat.kind]
                 confidence -= COREF_PENALTY * len({s_tok.i, o_tok.i} & args.via_coref)
-                yield Candidate(pat.relation, s_key, o_key, trigger, pat, round(confidence, 3))
+                yield Candidate(
+                    pat.relation, s_key, o_key, trigger, sent, pat, round(confidence, 3)
+                )
 
     def _roles(self, sent, args: Arguments):
         """'X, the leader of Y', 'Y leader X', "Y's leader, X", 'Turkish President X'.
