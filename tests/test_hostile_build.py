@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import networkx as nx
 import pyoxigraph as ox
 import pytest
 from browser import open_page, wait_settled
@@ -45,7 +46,7 @@ PAYLOADS = {
     "long": "Z" * 10_000,
 }
 # C0 control characters that XML 1.0 forbids; ingestion lets a few of them through.
-C0_CONTROLS = "\x07\x0b\x0c\x1b[31m"
+C0_CONTROLS = "\x07\x0b\x0c\x1b"
 SENTENCES = (
     "{p} Brigade Takes Aleppo In Surprise Push\n",  # the headline: dcterms:title
     "Colonel Ahmad{p}Hassan, an army commander, met with Recep Tayyip Erdogan in Ankara. ",
@@ -156,17 +157,23 @@ def test_page_shows_every_payload_and_runs_none(chromium_browser: Browser, built
 
 
 def test_c0_control_characters_do_not_fail_the_build(tmp_path: Path) -> None:
-    write_articles(tmp_path / "articles", {"c0": C0_CONTROLS})
+    write_articles(tmp_path / "articles", {"c0": f"{C0_CONTROLS}[31m"})
     kg_build(tmp_path / "articles", tmp_path / "out")
+    ttl = Graph().parse(tmp_path / "out" / "graph.ttl", format="turtle")
+    title = SENTENCES[0].format(p=f"{C0_CONTROLS}[31m").strip()
+    assert title in {str(o) for o in ttl.objects(None, DCTERMS.title)}  # RDF keeps them
+    graphml = nx.read_graphml(tmp_path / "out" / "graph.graphml")
+    titles = {d.get("article_title") for *_, d in graphml.edges(data=True)}
+    replaced = "\ufffd" * len(C0_CONTROLS) + "[31m"  # XML 1.0 cannot hold them
+    assert SENTENCES[0].format(p=replaced).strip() in titles
 
 
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
     reason="extraction work grows with the square of the article's length, so that an article "
-    "under the 2,000,000-character limit takes hours: per statement, kg.figures.sentence_evidence "
-    "reads sent.doc.text (joins the whole document) and kg.dates.sentence_date reads sent.ents "
-    "(walks every entity of the document)",
+    "under the 2,000,000-character limit takes hours: kg.dates.sentence_date reads sent.ents, "
+    "and spaCy's Span.ents walks every entity of the document, once per sentence with a statement",
 )
 def test_extraction_work_grows_linearly_with_article_length(spacy_nlp: Language) -> None:
     """Counted in function calls (spaCy's Cython code is profiled too), not in seconds."""
