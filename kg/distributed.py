@@ -43,7 +43,7 @@ _LOADED: dict[str, tuple[str, int]] = {}
 _LOCK = threading.Lock()
 
 
-def _extract_on_worker(batch: list[Article], model: str, max_chars: int) -> list[dict]:
+def _extract_on_worker(batch: list[Article], model: str, max_chars: int) -> list[Extraction]:
     """Run on a Dask worker: load the pipeline once per worker process, then extract.
 
     The lock keeps a worker started with several threads from loading the model twice or
@@ -77,9 +77,9 @@ def extract_with_dask(
                 client.submit(_extract_on_worker, batch, config.model, config.max_chars, pure=False)
             )
             if len(pending) > window:
-                yield from map(Extraction.from_dict, pending.popleft().result())
+                yield from pending.popleft().result()
         for future in pending:
-            yield from map(Extraction.from_dict, future.result())
+            yield from future.result()
 
 
 # --- a store behind a SPARQL 1.1 endpoint ----------------------------------------------------

@@ -24,7 +24,10 @@ class ArticleExtractor:
     def __call__(self, article: Article, doc: Doc) -> Extraction:
         table = find_mentions(doc, self.lexicon, self.nlp)
         assertions: dict[tuple, Assertion] = {}
+        dates: dict[int, str | None] = {}  # one date per sentence, however many relations
         for cand in self.extractor.candidates(doc, table):
+            if cand.sentence.start not in dates:
+                dates[cand.sentence.start] = _full_date(sentence_date(cand.sentence, article.date))
             modality = modality_of(cand.trigger, cand.relation, self.lexicon)
             text, start, end = sentence_evidence(cand.sentence)
             source = table.key_of(modality.source) if modality.source is not None else None
@@ -40,7 +43,7 @@ class ArticleExtractor:
                 pattern=cand.pattern.kind,
                 source=source,
                 source_name=modality.source_text,
-                date=_full_date(sentence_date(cand.sentence, article.date)),
+                date=dates[cand.sentence.start],
             )
             key = (found.subject, found.relation, found.object, found.start)
             if key not in assertions or assertions[key].confidence < found.confidence:

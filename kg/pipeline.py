@@ -84,10 +84,10 @@ def _init_worker(model: str, max_chars: int) -> None:
     _WORKER["extract"] = ArticleExtractor(nlp, load_lexicon())
 
 
-def _extract_batch(articles: list[Article]) -> list[dict]:
+def _extract_batch(articles: list[Article]) -> list[Extraction]:
     nlp, extract = _WORKER["nlp"], _WORKER["extract"]
     docs = nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)
-    return [extract(a, doc).to_dict() for a, doc in zip(articles, docs, strict=True)]
+    return [extract(a, doc) for a, doc in zip(articles, docs, strict=True)]
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -107,12 +107,12 @@ def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterat
     if config.workers <= 1:
         _init_worker(config.model, config.max_chars)
         for batch in batches:
-            yield from map(Extraction.from_dict, _extract_batch(batch))
+            yield from _extract_batch(batch)
         return
     context = get_context("forkserver" if sys.platform != "win32" else "spawn")
     with context.Pool(config.workers, _init_worker, (config.model, config.max_chars)) as pool:
         for result in pool.imap(_extract_batch, batches):
-            yield from map(Extraction.from_dict, result)
+            yield from result
 
 
 # --- the extraction cache ----------------------------------------------------------------------
