@@ -162,8 +162,11 @@ def landed() -> Iterator[dict[str, str]]:
         print(f"  {point}: {place}")
 
 
-def kill_at(reference: Reference, out: Path, phase: str, share: float) -> int:
-    """Start a build and SIGKILL it ``share`` of the way into the phase after ``phase``."""
+def kill_at(reference: Reference, out: Path, phase: str, share: float) -> tuple[int, str]:
+    """Start a build and SIGKILL it ``share`` of the way into the phase after ``phase``.
+
+    Returns the exit status (``-SIGKILL`` unless the build ended first) and its stderr.
+    """
     ends = reference.ends
     following = (*PHASES, "exit")[PHASES.index(phase) + 1]
     delay = share * (ends[following] - ends[phase])
@@ -172,8 +175,8 @@ def kill_at(reference: Reference, out: Path, phase: str, share: float) -> int:
         time.sleep(POLL_S)
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
-    proc.communicate()
-    return proc.returncode
+    _, err = proc.communicate()
+    return proc.returncode, err.decode()
 
 
 def where(out: Path, graphs: dict[str, frozenset[str]], ids: list[str]) -> str:
@@ -206,7 +209,8 @@ def test_killed_build_leaves_whole_articles_and_reruns_to_the_same_graph(
     reference: Reference, landed: dict[str, str], tmp_path: Path, phase: str, share: float
 ) -> None:
     out = tmp_path / "out"
-    assert kill_at(reference, out, phase, share) == -signal.SIGKILL
+    status, err = kill_at(reference, out, phase, share)
+    assert status == -signal.SIGKILL, err
     graphs = named_graphs(out / "store")  # reopens after the kill
     landed[f"{phase}+{share:.0%}"] = where(out, graphs, reference.ids)
     for name, triples in graphs.items():  # each graph is the finished one or absent
