@@ -168,13 +168,6 @@ def test_c0_control_characters_do_not_fail_the_build(tmp_path: Path) -> None:
     assert SENTENCES[0].format(p=replaced).strip() in titles
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="extraction work grows with the square of the article's length, so that an article "
-    "under the 2,000,000-character limit takes hours: kg.dates.sentence_date reads sent.ents, "
-    "and spaCy's Span.ents walks every entity of the document, once per sentence with a statement",
-)
 def test_extraction_work_grows_linearly_with_article_length(spacy_nlp: Language) -> None:
     """Counted in function calls (spaCy's Cython code is profiled too), not in seconds."""
     from kg.extract import ArticleExtractor
