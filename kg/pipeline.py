@@ -222,8 +222,9 @@ def build_into(
     extractions: dict[str, Extraction] = {}
     # no more processes than batches: starting a worker costs a pipeline load
     workers = min(config.workers, -(-len(todo) // BATCH_SIZE))
+    fresh = extract_articles(todo, replace(config, workers=workers)) if todo else iter(())
     for ex in _progress(
-        extract_articles(todo, replace(config, workers=workers)),
+        fresh,
         len(todo),
         config.quiet,
     ):
