@@ -27,6 +27,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes,
         max_chars=args.max_chars,
         max_sentence_tokens=args.max_sentence_tokens,
+        executor=args.executor,
+        scheduler=args.scheduler,
         quiet=args.quiet,
     )
     report = build(args.paths, args.out, config)
@@ -162,7 +164,11 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build or update the graph of a folder of articles")
     b.add_argument("paths", nargs="+", help="article files or folders (.txt, .html, .jsonl)")
     b.add_argument("--out", default="outputs", help="output folder (default: outputs)")
-    b.add_argument("--store", help="store folder (default: OUT/store), or 'memory'")
+    b.add_argument(
+        "--store", help="store folder (default: OUT/store), 'memory', or a SPARQL endpoint URL"
+    )
+    b.add_argument("--executor", choices=("local", "dask"), default="local")
+    b.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT")
     b.add_argument("--model", default=DEFAULT_MODEL, help="installed spaCy pipeline")
     b.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
     b.add_argument("--min-confidence", type=float, default=0.0, help="drop weaker statements")

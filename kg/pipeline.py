@@ -35,7 +35,9 @@ class BuildConfig:
     model: str = DEFAULT_MODEL
     workers: int = 1
     min_confidence: float = 0.0
-    store: str | None = None  # folder of the Oxigraph store (default <out>/store), or "memory"
+    store: str | None = None  # Oxigraph folder (default <out>/store), "memory", or a SPARQL URL
+    executor: str = "local"  # "local" processes, or "dask" on the cluster at ``scheduler``
+    scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
     max_bytes: int = Limits.max_bytes
     max_chars: int = Limits.max_chars
     max_sentence_tokens: int = 500
@@ -104,7 +106,15 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterator[Extraction]:
-    """Parse and extract articles, streaming; ``workers`` > 1 uses that many processes."""
+    """Parse and extract articles, streaming; ``workers`` > 1 uses that many processes,
+    ``executor="dask"`` the workers of a Dask cluster."""
+    if config.executor == "dask":
+        from kg.distributed import extract_with_dask
+
+        if not config.scheduler:
+            raise ValueError("--executor dask needs --scheduler tcp://HOST:PORT")
+        yield from extract_with_dask(articles, config, config.scheduler)
+        return
     batches = _batches(articles, BATCH_SIZE)
     if config.workers <= 1:
         _init_worker(config.model, config.max_chars, config.max_sentence_tokens)
@@ -181,13 +191,13 @@ def build(
     The store lives in ``out/store`` (or ``config.store``); the exports, the HTML view,
     ``stats.json`` and ``errors.json`` are written next to it.
     """
-    from kg.store import Store
+    from kg.distributed import open_store
 
     config = config or BuildConfig()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store_path = config.store or str(out / "store")
-    with Store.open(None if store_path == "memory" else store_path) as store:
+    with open_store(None if store_path == "memory" else store_path) as store:
         report = build_into(store, paths, out, config, persistent=store_path != "memory")
     _write_errors(out, report)
     return report
@@ -297,12 +307,12 @@ def _write_errors(out: Path, report: BuildReport) -> None:
 
 def remove(out: str | Path, ids: Iterable[str], config: BuildConfig | None = None) -> list[str]:
     """Remove articles from the graph in ``out``; returns the ids that were not there."""
-    from kg.store import Store
+    from kg.distributed import open_store
 
     config = config or BuildConfig()
     out = Path(out)
     cache = Cache(out / "cache", config.extraction_fingerprint())
-    with Store.open(config.store or out / "store") as store:
+    with open_store(config.store or out / "store") as store:
         stored = store.article_hashes()
         missing = [i for i in ids if i not in stored]
         for article_id in ids:
