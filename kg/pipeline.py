@@ -22,7 +22,7 @@ from tqdm import tqdm
 from kg.ingest import Limits, Problem, read_articles
 from kg.lexicon import ONTOLOGY_DIR, load_lexicon
 from kg.nlp import DEFAULT_MODEL
-from kg.records import Article, Extraction
+from kg.records import Article, Extraction, LocalEntity
 from kg.resolve import resolve
 
 BATCH_SIZE = 16
@@ -237,29 +237,29 @@ def build_into(
 
     todo = [a for a in articles if cache.get(a.id, a.content_hash) is None]
     report.unchanged = sorted({a.id for a in articles} - {a.id for a in todo})
-    extractions: dict[str, Extraction] = {}
+    entities_of: dict[str, list[LocalEntity]] = {}
     # no more processes than batches: starting a worker costs a pipeline load
     workers = min(config.workers, -(-len(todo) // BATCH_SIZE))
     fresh = extract_articles(todo, replace(config, workers=workers)) if todo else iter(())
-    for ex in _progress(
-        fresh,
-        len(todo),
-        config.quiet,
-    ):
+    for ex in _progress(fresh, len(todo), config.quiet):
         cache.put(ex)
-        extractions[ex.article.id] = ex
+        entities_of[ex.article.id] = ex.entities
         report.extracted.append(ex.article.id)
     for article_id, content_hash in wanted.items():  # earlier builds' articles stay
-        if article_id not in extractions:
+        if article_id not in entities_of:
             cached = cache.get(article_id, content_hash)
             if cached is not None:
-                extractions[article_id] = cached
-    corpus = [_confident(extractions[k], config.min_confidence) for k in sorted(extractions)]
-    entities, iri_of = resolve(corpus)
+                entities_of[article_id] = cached.entities
+    # Two passes keep memory flat in the corpus size: resolution needs only the entity lists,
+    # then each article streams from the cache into the store.
+    ids = sorted(entities_of)
+    entities, iri_of = resolve(_outline(i, entities_of[i]) for i in ids)
+    del entities_of
+    corpus = (_confident(_cached(cache, i, wanted[i]), config.min_confidence) for i in ids)
     write_store(store, corpus, entities, iri_of)
     stats = store.stats()
     report.articles, report.entities, report.statements = (
-        len(corpus),
+        len(ids),
         stats["entities"],
         stats["statements"],
     )
@@ -275,6 +275,18 @@ def _inside(source: str, folder: Path) -> bool:
     return path.is_relative_to(folder.resolve())
 
 
+def _outline(article_id: str, entities: list[LocalEntity]) -> Extraction:
+    """An article reduced to its entity list: all that resolution reads."""
+    return Extraction(Article(id=article_id, text="", source=""), entities, [], [])
+
+
+def _cached(cache: Cache, article_id: str, content_hash: str) -> Extraction:
+    ex = cache.get(article_id, content_hash)
+    if ex is None:
+        raise RuntimeError(f"{article_id}: its cached extraction vanished during the build")
+    return ex
+
+
 def _confident(ex: Extraction, min_confidence: float) -> Extraction:
     if min_confidence <= 0:
         return ex
@@ -282,7 +294,7 @@ def _confident(ex: Extraction, min_confidence: float) -> Extraction:
     return replace(ex, assertions=kept)
 
 
-def write_store(store, corpus: list[Extraction], entities, iri_of) -> None:
+def write_store(store, corpus: Iterable[Extraction], entities, iri_of) -> None:
     """Write every article graph, the entity graph and the direct-triple graph."""
     from rdflib import URIRef
 
