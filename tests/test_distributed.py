@@ -19,6 +19,7 @@ import pytest
 from distributed import LocalCluster
 from rdflib import Literal, URIRef
 
+from kg.cli import main
 from kg.distributed import RemoteStore, extract_with_dask, open_store, update_endpoint
 from kg.ingest import Limits, read_articles
 from kg.network import to_networkx
@@ -124,6 +125,19 @@ def test_build_into_oxigraph_server_equals_local_build(
     assert sorted(remote_graph.edges(keys=True, data=True)) == sorted(
         local_graph.edges(keys=True, data=True)
     )
+
+
+def test_kg_build_on_dask_into_oxigraph_server(
+    cluster: LocalCluster, oxigraph: str, tmp_path: Path, extractions: list[Extraction]
+) -> None:
+    out = tmp_path / "out"
+    code = main(["build", str(ARTICLES), "--out", str(out), "--quiet", "--executor", "dask",
+                 "--scheduler", cluster.scheduler_address, "--store", oxigraph])
+    assert code == 0
+    with open_store(str(tmp_path / "local-store")) as local:
+        _build(local, tmp_path / "local", extractions)
+    for name in ("graph.ttl", "stats.json"):
+        assert (out / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
 
 
 def test_remote_replace_is_all_or_nothing_and_remove_works(oxigraph: str) -> None:
