@@ -7,7 +7,7 @@ documents; ``kg build`` reads, parses, extracts, resolves, writes the store and 
 output. The runs alternate (bare, kg, bare, kg ...) so that other load on the machine
 falls on both, and the fastest run of each side is compared, in words per second.
 
-Run: ``.venv/bin/python benchmarks/extraction.py`` (about 5 minutes on 2 cores)
+Run: ``.venv/bin/python benchmarks/extraction.py`` (about 3 minutes on 2 cores)
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def bare(corpus: Path, workers: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--articles", type=int, default=100)
+    ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--words", type=int, default=700, help="words per article, about")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=2, help="runs of each side")

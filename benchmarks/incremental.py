@@ -5,7 +5,7 @@ the same inputs and settings and must do next to nothing. One more run after cha
 one article shows what an incremental update costs. Every run is the ``kg`` command
 from start to end, interpreter start-up included, as a user would time it.
 
-Run: ``.venv/bin/python benchmarks/incremental.py`` (about 3 minutes on 2 cores)
+Run: ``.venv/bin/python benchmarks/incremental.py`` (about 2 minutes on 2 cores)
 """
 
 from __future__ import annotations

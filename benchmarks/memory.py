@@ -6,9 +6,9 @@ table gives the peak of the process tree (all processes together: what the machi
 have) and of the main process alone (what grows with the corpus, as the workers each
 hold one model and one batch).
 
-The issue's corpus is 10,000 articles of about 700 words (7 million words). Parsing that
-takes about an hour on 2 cores, so the default article is shorter (``--words 120``: 1.2
-million words in 10,000 articles, about 10 minutes in all); ``--words 700`` runs the full
+The issue's corpus is 10,000 articles of about 700 words (7 million words). That build
+takes about 40 minutes on 2 cores, so the default article is shorter (``--words 120``: 1.45
+million words in 10,000 articles, about 6 minutes in all); ``--words 700`` runs the full
 size. See docs/benchmarks.md for what the article length changes.
 
 Run: ``.venv/bin/python benchmarks/memory.py [--words 700]``

@@ -6,7 +6,7 @@ spaCy ``nlp.pipe`` with ``n_process`` 1 and 2 is measured the same way as the ce
 the part of a build that runs in one process (reading, resolution, store, outputs) can
 only pull kg below it.
 
-Run: ``.venv/bin/python benchmarks/scaling.py`` (about 6 minutes on 2 cores)
+Run: ``.venv/bin/python benchmarks/scaling.py`` (about 7 minutes on 2 cores)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ BARE = str(ROOT / "benchmarks" / "extraction.py")
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--articles", type=int, default=100)
+    ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--words", type=int, default=700, help="words per article, about")
     ap.add_argument("--repeat", type=int, default=2, help="runs of each setting")
     args = ap.parse_args()

@@ -15,7 +15,7 @@ A query cannot be interrupted in either engine, so each store lives in a worker 
 that is killed when one run passes ``--limit`` seconds; that run counts as the limit (a
 lower bound, marked ``>``), and the worker is started again for the next question.
 
-Run: ``.venv/bin/python benchmarks/sparql.py`` (about 10 minutes; ``--articles`` sets the size)
+Run: ``.venv/bin/python benchmarks/sparql.py`` (about 9 minutes; ``--articles`` sets the size)
 """
 
 from __future__ import annotations
