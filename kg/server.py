@@ -119,23 +119,8 @@ def _capped_solutions(result: ox.QuerySolutions, max_rows: int) -> tuple[ox.Quer
     return capped, len(rows) > max_rows
 
 
-def _uses_service(query: str) -> bool:
-    """Whether the query has a SERVICE pattern, by rdflib's parser (only when the word occurs)."""
-    if not re.search("service", query, re.IGNORECASE):
-        return False
-    from pyparsing import ParseResults
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    def found(node: Any) -> bool:
-        if isinstance(node, CompValue):
-            return node.name == "ServiceGraphPattern" or any(map(found, node.values()))
-        return isinstance(node, ParseResults | list) and any(map(found, node))
-
-    try:
-        return found(parseQuery(query))
-    except Exception:  # Oxigraph-only syntax: refuse rather than risk an outgoing request
-        return True
+def _read_only() -> Reply:
+    return Reply.text(HTTPStatus.FORBIDDEN, "SPARQL Update is refused: this endpoint is read-only")
 
 
 def _is_update(query: str) -> bool:
@@ -148,11 +133,39 @@ def _is_update(query: str) -> bool:
     return True
 
 
+def _refused(query: str) -> Reply | None:
+    """Why a query mentioning SERVICE may not reach Oxigraph, which would fetch the URL.
+
+    The check parses with rdflib, and only when the word occurs at all: Oxigraph has no
+    parse-only call, and it runs an ASK (SERVICE included) as soon as it is given one.
+    """
+    if not re.search("service", query, re.IGNORECASE):
+        return None
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def found(node: Any) -> bool:
+        if isinstance(node, CompValue):
+            return node.name == "ServiceGraphPattern" or any(map(found, node.values()))
+        return isinstance(node, ParseResults | list) and any(map(found, node))
+
+    try:
+        tree = parseQuery(query)
+    except Exception as err:  # not a query rdflib can read: never handed to Oxigraph
+        return _read_only() if _is_update(query) else Reply.text(
+            HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {err}"
+        )
+    if found(tree):
+        return Reply.text(HTTPStatus.FORBIDDEN, "SERVICE is not allowed: this endpoint makes "
+                          "no outgoing requests")
+    return None
+
+
 def answer(store: ox.Store, request: QueryRequest) -> Reply:
     """Run one query and serialize its (capped) result in the best acceptable format."""
-    if _uses_service(request.query):
-        return Reply.text(HTTPStatus.FORBIDDEN, "SERVICE is not allowed: this endpoint makes no "
-                          "outgoing requests")
+    if refusal := _refused(request.query):
+        return refusal
     dataset: dict[str, Any] = {"use_default_graph_as_union": not request.default_graphs}
     if request.default_graphs:
         dataset["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
@@ -162,8 +175,7 @@ def answer(store: ox.Store, request: QueryRequest) -> Reply:
         result = store.query(request.query, prefixes=PREFIXES, **dataset)
     except SyntaxError as err:
         if _is_update(request.query):
-            return Reply.text(HTTPStatus.FORBIDDEN, "SPARQL Update is refused: this endpoint "
-                              "is read-only")
+            return _read_only()
         return Reply.text(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {err}")
     except ValueError as err:  # e.g. an invalid IRI among the dataset parameters
         return Reply.text(HTTPStatus.BAD_REQUEST, str(err))
@@ -344,8 +356,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _sparql(self, params: dict[str, list[str]]) -> None:
         if "update" in params:
-            return self._send(Reply.text(HTTPStatus.FORBIDDEN,
-                                         "SPARQL Update is refused: this endpoint is read-only"))
+            return self._send(_read_only())
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             return self._send(Reply.text(HTTPStatus.BAD_REQUEST,

@@ -142,10 +142,11 @@ def test_updates_are_refused_and_change_nothing(endpoint: str) -> None:
     assert b"read-only" in refused.value.read()
 
     sneaked = Request(endpoint + "?" + urlencode({"query": f"INSERT DATA {{ {triple} }}"}))
+    worded = Request(endpoint + "?" + urlencode({"query": 'INSERT DATA { <x:s> <x:p> "service" }'}))
     direct = Request(
         endpoint, data=b"DROP ALL", headers={"Content-Type": "application/sparql-update"}
     )
-    for request in (sneaked, direct):
+    for request in (sneaked, worded, direct):
         with pytest.raises(HTTPError) as refused:
             urlopen(request)
         assert refused.value.code == 403
@@ -181,6 +182,11 @@ def test_service_is_refused_without_an_outgoing_request(endpoint: str) -> None:
         assert refused.value.code == 403
         with pytest.raises(BlockingIOError):
             listener.accept()  # nobody connected
+
+
+def test_a_malformed_query_mentioning_service_is_a_syntax_error(endpoint: str) -> None:
+    with pytest.raises(QueryBadFormed, match="syntax error"):
+        wrapper(endpoint, "SELECT ?service WHERE { ?service ?p }").query()
 
 
 def get(base: str, path: str) -> tuple[int, str, bytes]:
