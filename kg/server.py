@@ -21,6 +21,7 @@ import json
 import mimetypes
 import queue
 import re
+import signal
 import sys
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -197,7 +198,8 @@ def answer(store: ox.Store, request: QueryRequest) -> Reply:
         return Reply.text(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {err}")
     if truncated:
         headers[TRUNCATED_HEADER] = str(request.max_rows)
-    return Reply(200, body, f"{fmt.media_type}; charset=utf-8", headers)
+    media = fmt.media_type if "charset" in fmt.media_type else f"{fmt.media_type}; charset=utf-8"
+    return Reply(200, body, media, headers)
 
 
 def _work(conn: Connection, folder: str) -> None:
@@ -427,5 +429,6 @@ def serve(
         url = f"http://{host}:{server.server_address[1]}"
         print(f"kg: serving {folder}: view {url}/ , SPARQL {url}{ENDPOINT} (Ctrl-C stops)",
               file=sys.stderr)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()

@@ -165,8 +165,10 @@ def test_rows_are_capped_and_the_cap_is_said(endpoint: str) -> None:
     assert len(data["results"]["bindings"]) == MAX_ROWS
     with urlopen(endpoint + "?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"})) as answer:
         assert answer.headers[TRUNCATED_HEADER] == str(MAX_ROWS)
-    with urlopen(endpoint + "?" + urlencode({"query": LABELS})) as answer:
+    with urlopen(Request(endpoint + "?" + urlencode({"query": LABELS}),
+                         headers={"Accept": "text/csv"})) as answer:
         assert answer.headers[TRUNCATED_HEADER] is None
+        assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
     triples = raw(wrapper(endpoint, "CONSTRUCT WHERE { ?s ?p ?o }", TURTLE))
     assert len(Graph().parse(data=triples, format="turtle")) == MAX_ROWS
 
