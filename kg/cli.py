@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, RuntimeError, ValueError, KeyError) as err:
+    except (FileNotFoundError, RuntimeError, ValueError) as err:
         print(f"kg {args.command}: {err}", file=sys.stderr)
         return EXIT_FAILED
 

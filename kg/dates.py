@@ -10,7 +10,6 @@ a wrong date misleads a timeline more than a missing one.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -18,18 +17,13 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from kg.lexicon import ONTOLOGY_DIR
+from kg.lexicon import lexicon_table
 
 DATE_LABELS = ("DATE", "TIME")
 WORD = re.compile(r"[a-z]+|\d+(?:st|nd|rd|th)?")
 
 
 @cache
-def lexicon_table(name: str) -> dict[str, Any]:
-    """One top-level table of ``ontology/lexicon.toml`` that kg.lexicon does not parse."""
-    return tomllib.loads((ONTOLOGY_DIR / "lexicon.toml").read_text(encoding="utf-8"))[name]
-
-
 @cache
 def _words() -> dict[str, tuple[str, Any]]:
     """Every known word of a date expression -> (the slot it fills, its value)."""

@@ -29,7 +29,7 @@ from rdflib.query import Result
 
 from kg.pipeline import BATCH_SIZE, _batches, _extract_batch, _init_worker
 from kg.records import Article, Extraction
-from kg.store import Store
+from kg.store import Store, gather
 
 if TYPE_CHECKING:
     from distributed import Future
@@ -115,8 +115,10 @@ class _Endpoint(SPARQLUpdateStore):
         request = Request(
             url + ("?" + urlencode(params) if params else ""),
             data=text.encode("utf-8"),
-            headers={"Content-Type": f"{content_type}; charset=utf-8",
-                     "Accept": self.response_mime_types()},
+            headers={
+                "Content-Type": f"{content_type}; charset=utf-8",
+                "Accept": self.response_mime_types(),
+            },
         )
         try:
             with urlopen(request, timeout=self.timeout) as response:
@@ -173,10 +175,7 @@ class RemoteStore(Store):
         # All quads are gathered first, and one request is one transaction on the server:
         # readers see the old graph or the new one, never a half-written article.
         triples = Graph()
-        for s, p, o, g in quads:
-            if g != graph:
-                raise ValueError(f"quad for graph {g} given to replace graph {graph}")
-            triples.add((s, p, o))
+        triples += gather(graph, quads)
         data = triples.serialize(format="ox-nt")
         self.dataset.update(
             f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{data}}} }}"

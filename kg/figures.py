@@ -17,8 +17,8 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.dates import lexicon_table, sentence_date
-from kg.lexicon import FAMILIES, Lexicon
+from kg.dates import sentence_date
+from kg.lexicon import FAMILIES, Lexicon, lexicon_table
 from kg.mentions import PLACE_PREPS, EntityTable
 from kg.modality import modality_of
 from kg.records import Figure

@@ -13,7 +13,6 @@ evidence are shown as text and never run.
 
 from __future__ import annotations
 
-import difflib
 import html
 import json
 import math
@@ -24,6 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pyvis.network import Network
+
+from kg.analytics import communities as community_of
+from kg.analytics import resolve
 
 if TYPE_CHECKING:
     from IPython.display import HTML
@@ -51,20 +53,6 @@ def _ranks(G: nx.MultiDiGraph) -> dict[Any, float]:
     return nx.pagerank(G.to_undirected(as_view=True))
 
 
-def _resolve(G: nx.MultiDiGraph, focus: str) -> Any:
-    """The node named by `focus`: its IRI, else its label, else one of its aliases."""
-    if focus in G:
-        return focus
-    wanted = focus.casefold()
-    by_label = [n for n, d in G.nodes(data=True) if d["label"].casefold() == wanted]
-    by_alias = [n for n, d in G.nodes(data=True) if wanted in {a.casefold() for a in d["aliases"]}]
-    if found := by_label or by_alias:
-        return max(found, key=lambda n: (G.degree(n), str(n)))
-    names = sorted({d["label"] for _, d in G.nodes(data=True)})
-    hint = difflib.get_close_matches(focus, names, n=3)
-    raise KeyError(f"no entity named {focus!r}" + (f"; did you mean {hint}?" if hint else ""))
-
-
 def _select(
     G: nx.MultiDiGraph, ranks: dict[Any, float], max_nodes: int | None, focus: str | None, hops: int
 ) -> tuple[list[Any], str | None]:
@@ -72,7 +60,7 @@ def _select(
     pool: list[Any] = list(G)
     centre = None
     if focus is not None:
-        centre = _resolve(G, focus)
+        centre = resolve(G, focus)
         pool = list(nx.ego_graph(G.to_undirected(as_view=True), centre, radius=hops))
     pool.sort(key=lambda n: (n != centre, -ranks[n], str(n)))
     kept = pool if not max_nodes or len(pool) <= max_nodes else pool[:max_nodes]
@@ -95,19 +83,6 @@ def _select(
 
 def _palette(keys: list[Any]) -> dict[Any, str]:
     return {k: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, k in enumerate(keys)}
-
-
-def _communities(H: nx.MultiDiGraph) -> dict[Any, int]:
-    """Community of each node (0 = largest), seeded Louvain so that a page is reproducible."""
-    weighted = nx.Graph()
-    weighted.add_nodes_from(H)
-    for u, v in H.edges():
-        if u != v:
-            w = weighted.get_edge_data(u, v, {"weight": 0})["weight"]
-            weighted.add_edge(u, v, weight=w + 1)
-    parts = nx.community.louvain_communities(weighted, seed=0)
-    parts.sort(key=lambda c: (-len(c), min(map(str, c))))
-    return {n: i for i, part in enumerate(parts) for n in part}
 
 
 def _edges(
@@ -157,7 +132,7 @@ def _page_data(
     """The panel's JSON, and the vis-network nodes and edges for pyvis."""
     H = G.subgraph(nodes)
     index = {n: i for i, n in enumerate(nodes)}
-    communities = _communities(H)
+    communities = community_of(H)
     class_colours = _palette(sorted({str(H.nodes[n]["cls"]) for n in nodes}))
     top = max((ranks[n] for n in nodes), default=1.0) or 1.0
     vis_edges, panel_edges, statements = _edges(H, index)
@@ -328,7 +303,7 @@ def write_html(
 
     Raises
     ------
-    KeyError
+    ValueError
         If `focus` names no entity of `G`.
 
     Notes

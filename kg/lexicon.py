@@ -145,6 +145,13 @@ def _entries(data: dict) -> dict[str, GazetteerEntry]:
     return entries
 
 
+@lru_cache(maxsize=8)
+def lexicon_table(name: str) -> dict:
+    """One top-level table of ``ontology/lexicon.toml``, for the steps with rules of their own
+    (dates, figures, transliteration)."""
+    return tomllib.loads((ONTOLOGY_DIR / "lexicon.toml").read_text(encoding="utf-8"))[name]
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(directory: str | None = None) -> Lexicon:
     """Load ``lexicon.toml`` and ``gazetteer.toml`` from ``directory`` (default: ontology/)."""

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from kg.lexicon import Lexicon
+from kg.lexicon import Lexicon, lexicon_table
 from kg.records import LocalEntity, Mention
 
 NER_CLASS = {
@@ -49,7 +49,6 @@ PLACE_PREPS = frozenset(
 )
 ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "npadvmod", "nmod"})
-QUALIFIED = frozenset({"government", "army"})  # generic actors that belong to one country
 
 
 def normalize(name: str) -> str:
@@ -228,7 +227,7 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
             )
         )
         canon = lexicon.collective_synonyms.get(core, "")
-        if canon in QUALIFIED:
+        if canon in lexicon_table("national")["actors"]:
             country = _country_of(modifiers, table, lexicon)
             if country:
                 last_qualified[canon] = country

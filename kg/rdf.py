@@ -19,6 +19,7 @@ from rdflib.namespace import OWL
 from rdflib.term import Node
 from slugify import slugify
 
+from kg.lexicon import ONTOLOGY_DIR
 from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS, XSD
 from kg.records import Assertion, Entity, Extraction, Figure
 
@@ -53,7 +54,7 @@ PREFIXES = {
 
 def ontology_path(name: str) -> Path:
     """Path of a file in ``<repo>/ontology/``, found from this package (editable installs)."""
-    return Path(__file__).resolve().parent.parent / "ontology" / name
+    return ONTOLOGY_DIR / name
 
 
 def _digest(*parts: object) -> str:

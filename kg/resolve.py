@@ -10,12 +10,11 @@ never joined with organisations, governments or places.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from kg.lexicon import ONTOLOGY_DIR, load_lexicon
+from kg.lexicon import lexicon_table, load_lexicon
 from kg.mentions import normalize
 from kg.rdf import entity_iri
 from kg.records import Entity, Extraction, LocalEntity
@@ -33,8 +32,7 @@ KIND = {  # classes that may be merged with each other
 
 @lru_cache(maxsize=1)
 def _transliteration() -> tuple[list[tuple[str, str]], int]:
-    data = tomllib.loads((ONTOLOGY_DIR / "lexicon.toml").read_text(encoding="utf-8"))
-    spec = data["transliteration"]
+    spec = lexicon_table("transliteration")
     pairs = [(v, group[0]) for group in spec["groups"] for v in group[1:]]
     return sorted(pairs, key=lambda p: -len(p[0])), spec["min_length"]
 

@@ -48,6 +48,17 @@ _DATA_QUADS = f"""
 """
 
 
+def gather(graph: URIRef, quads: Iterable[Quad]) -> list[Triple]:
+    """The triples of ``quads``, all of graph ``graph``, gathered before anything is written:
+    a failure while producing them leaves the stored graph as it was."""
+    triples: list[Triple] = []
+    for s, p, o, g in quads:
+        if g != graph:
+            raise ValueError(f"quad for graph {g} given to replace graph {graph}")
+        triples.append((s, p, o))
+    return triples
+
+
 def _python(term: Node | None) -> Any:
     """A SPARQL result term as a plain Python value: number, string or None."""
     if isinstance(term, Literal):
@@ -125,13 +136,7 @@ class Store:
         self._replace(ONTOLOGY_GRAPH, ((s, p, o, ONTOLOGY_GRAPH) for s, p, o in skolem))
 
     def _replace(self, graph: URIRef, quads: Iterable[Quad]) -> None:
-        # All quads are gathered before anything is written, so a failure while producing
-        # them leaves the old graph in place.
-        triples: list[Triple] = []
-        for s, p, o, g in quads:
-            if g != graph:
-                raise ValueError(f"quad for graph {g} given to replace graph {graph}")
-            triples.append((s, p, o))
+        triples = gather(graph, quads)
         if not isinstance(self.dataset.store, OxigraphStore):
             self.dataset.remove_graph(graph)
             self.dataset.addN((s, p, o, graph) for s, p, o in triples)

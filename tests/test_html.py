@@ -108,7 +108,7 @@ def test_focus_draws_the_neighbourhood_of_an_entity_named_by_alias(
     assert "Showing the 1-hop neighbourhood of Hayat Tahrir al-Sham: 4 of 10 entities." in page
     two_hops = page_data(render_html(views_graph, focus=HTS, hops=2))["nodes"]
     assert len(two_hops) == 7  # + Syrian Army, civilians (via Hama) and Syria (via Homs)
-    with pytest.raises(KeyError, match="did you mean"):
+    with pytest.raises(ValueError, match="did you mean"):
         render_html(views_graph, focus="Hamma")
 
 
