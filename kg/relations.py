@@ -438,6 +438,8 @@ class Extractor:
             for pat in self.pairs:
                 if cls in FAMILIES[pat.head]:
                     objects = _prep_objects([token], pat.preps)
+                    if "'s" in pat.preps:  # "Leningrad's Kirov Ballet"
+                        objects += [c for c in token.children if c.dep_ == "poss"]
                     if objects:
                         yield pat, token, [token], objects
             for pat in self.appositions:
