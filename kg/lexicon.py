@@ -38,6 +38,10 @@ PREPOSITIONS = frozenset(
         "across",
         "under",
         "inside",
+        "around",
+        "along",
+        "within",
+        "outside",
     ]
 )
 
@@ -128,6 +132,8 @@ def parse_pattern(relation: str, text: str) -> Pattern:
     if len(tokens) > 1 and all(w in PREPOSITIONS for w in last):
         preps, tokens = tuple(last), tokens[:-1]
     head, *words = tokens
+    if any("|" in w for w in tokens):
+        raise ValueError(f"{relation}: pattern {text!r} lists a word that is not a preposition")
     return Pattern(relation, kind, head, tuple(words), preps, inverse)
 
 

@@ -97,6 +97,12 @@ class Arguments:
         if tok.lower_ in RELATIVE_PRONOUNS:
             clause = next((a for a in tok.ancestors if a.dep_ == "relcl"), None)
             return self.entities(clause.head, depth + 1) if clause is not None else []
+        if tok.dep_ == "appos" and tok.pos_ == "NOUN":
+            # "Israel and Hezbollah, a group that ...": the name right before the comma;
+            # "HTS, the most powerful rebel faction": the named head, not the modifier
+            before = tok.doc[max(tok.left_edge.i - 2, 0)]
+            key = self.table.key_of(before)
+            return [(key, before)] if key else self.entities(tok.head, depth + 1)
         found: list[tuple[str, Token]] = []
         for child in tok.children:
             if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ in LIST_PREPS):
@@ -111,11 +117,10 @@ class Arguments:
                 owner = self.key(child)  # "criticism of Assad's reluctance", "their advance"
                 if owner is not None and self.table.cls(owner) in FAMILIES["Actor"]:
                     found.append((owner, child))
-        if not found and tok.dep_ == "appos" and tok.pos_ == "NOUN":
-            # "Israel and Hezbollah, a group that ...": the name right before the comma
-            before = tok.doc[max(tok.left_edge.i - 2, 0)]
-            key = self.table.key_of(before)
-            found = [(key, before)] if key else self.entities(tok.head, depth + 1)
+        if not found and tok.dep_ == "pobj" and tok.head.lower_ == "with":
+            owner = tok.head.head  # "a faction with roots in al-Qaeda": the faction's roots
+            if owner.pos_ in ("NOUN", "PROPN"):
+                found = self.entities(owner, depth + 1)
         return found
 
 
@@ -143,6 +148,9 @@ def _subjects(verb: Token) -> list[Token]:
                 return [verb.head]
             return subj
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            root = verb.sent.root
+            if verb.dep_ == "acl" and root.pos_ in ("NOUN", "PROPN") and verb.nbor(-1).text == ",":
+                return [root]  # "HTS, under the leadership of X, aimed to": a verbless parse
             return [verb.head]
         controller = [c for c in verb.head.children if c.dep_ == "dobj"]
         if verb.dep_ == "xcomp" and controller:
@@ -253,6 +261,16 @@ def noun_candidates(
                 agents = _prep_objects([governor], ("by", "from"))  # "absence of support from X"
             if not agents and token.dep_ in OBJECT_DEPS and token.head.pos_ in ("VERB", "AUX"):
                 agents = _subjects(token.head)  # "launched an assault on", "expressed support for"
+            # "HTS, under the leadership of X", "a group with ties to Y" (but not "with the
+            # backing of Y", whose "of" object is the agent)
+            holder, prep = token.head.head, token.head.lower_
+            if (
+                not agents
+                and token.dep_ == "pobj"
+                and holder.pos_ in ("NOUN", "PROPN")
+                and (prep == "under" or (prep == "with" and "of" not in pat.preps))
+            ):
+                agents = [holder]
             if not agents and token.dep_ == "pobj" and token.head.head.pos_ in ("VERB", "AUX"):
                 agents = _subjects(token.head.head)  # "with HTS making advances on"
             if pat.inverse:

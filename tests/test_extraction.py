@@ -190,6 +190,47 @@ CASES = [
         {("Centre for Information Resilience", "basedIn", "UK")},
         id="mod-based-inverse",
     ),
+    # possessives, "under the leadership of", "with ties to", light verbs of gains
+    pytest.param(
+        "Ukraine's Derzhprom Institute reopened.",
+        {("Derzhprom Institute", "basedIn", "Ukraine")},
+        id="possessive-place-of-institution",
+    ),
+    pytest.param(
+        "Oxford University's Jane Kimani said the dam had failed.",
+        {("Jane Kimani", "memberOf", "Oxford University")},
+        id="possessive-organisation-of-person",
+    ),
+    pytest.param(
+        "The UN's World Health Organization warned of cholera.",
+        {("World Health Organization", "memberOf", "UN")},
+        id="possessive-organisation-of-organisation",
+    ),
+    pytest.param(
+        "The Sudan People's Liberation Army fought on under the leadership of John Garang.",
+        {("John Garang", "leaderOf", "Sudan People's Liberation Army")},
+        id="under-the-leadership-of",
+    ),
+    pytest.param(
+        "Al-Shabaab, a militant group with ties to al-Qaeda, attacked Mogadishu.",
+        {("Al-Shabaab", "affiliatedWith", "al-Qaeda"), ("Al-Shabaab", "attacked", "Mogadishu")},
+        id="group-with-ties-to",
+    ),
+    pytest.param(
+        "The Houthis made gains against the government and gained ground in Marib.",
+        {("Houthis", "opposes", "government"), ("Houthis", "advancedOn", "Marib")},
+        id="light-verbs-of-gains",
+    ),
+    pytest.param(
+        "Michael Kovac, Knight-Ridder president, resigned.",
+        {("Michael Kovac", "leaderOf", "Knight-Ridder")},
+        id="title-after-a-name-is-no-person-cue",
+    ),
+    pytest.param(
+        "Folke Nyberg, a professor at the University of Washington, agreed.",
+        {("Folke Nyberg", "memberOf", "University of Washington")},
+        id="name-head-before-of",
+    ),
     # CoNLL-04-like sentences
     pytest.param(
         "Aung San Suu Kyi was born in Rangoon.",
