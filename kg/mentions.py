@@ -164,6 +164,17 @@ def _is_place_object(span: Span) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS
 
 
+def _split_brackets(span: Span) -> list[Span]:
+    """ "Italy (AP" is two names: no name holds a bracket (the model sometimes joins them)."""
+    parts, start = [], span.start
+    for token in span:
+        if token.text in "()[]":
+            parts.append(span.doc[start : token.i])
+            start = token.i + 1
+    parts.append(span.doc[start : span.end])
+    return [part for part in parts if len(part)]
+
+
 def _split_possessive(span: Span, lexicon: Lexicon) -> list[Span]:
     """ "The UN's World Food Programme" names two entities; "Tigray People's Liberation
     Front" names one: a name splits at a possessive only after a gazetteer name."""
@@ -206,7 +217,11 @@ def _collective_span(head: Token) -> Span:
         if child.dep_ in MODIFIER_DEPS:
             left = min(left, child.left_edge.i)
     doc = head.doc
-    while left < head.i and (doc[left].lower_ in ARTICLES or doc[left].is_punct):
+    for token in doc[left : head.i]:  # "(AP) - Police": a phrase does not cross punctuation
+        joined = token.i > 0 and not doc[token.i - 1].whitespace_ and not token.whitespace_
+        if token.is_punct and not joined:
+            left = token.i + 1
+    while left < head.i and doc[left].lower_ in ARTICLES:
         left += 1
     return doc[left : head.i + 1]
 
@@ -264,7 +279,8 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
         _trim(part)
         for ent in doc.ents
         if ent.label_ in NER_CLASS
-        for part in _split_possessive(ent, lexicon)
+        for bracketed in _split_brackets(ent)
+        for part in _split_possessive(bracketed, lexicon)
     ]
     named = [part for part in named if len(part)]
     spans: list[tuple[Span, str | None]] = []

@@ -401,7 +401,11 @@ class Extractor:
                 yield pat, person, [person], places
 
     def _datelines(self, sent, args: Arguments):
-        """'PERUGIA, Italy (AP)': a news agency in brackets after the dateline's places."""
+        """'PERUGIA, Italy (AP)': the places of a dateline, then a news agency in brackets.
+
+        A pattern whose subject is a place relates the dateline's first place to the
+        following ones (Perugia is in Italy); otherwise the agency is the subject.
+        """
         table = args.table
         opening = next((t for t in sent if t.text == "("), None)
         if opening is None or opening.i + 2 >= len(sent.doc) or sent.doc[opening.i + 2].text != ")":
@@ -411,8 +415,18 @@ class Extractor:
         places = [t for t in before if table.key_of(t)]
         if not places or any(not (table.key_of(t) or t.is_punct) for t in before):
             return
+        heads = [
+            t
+            for i, t in enumerate(places)
+            if i == 0 or table.key_of(places[i - 1]) != table.key_of(t)
+        ]
+        for token in heads:  # the model often takes an upper-case "PERUGIA" for an organisation
+            table.vote(table.key_of(token), "Location", 3.0)
         for pat in self.datelines:
-            yield pat, agency, [agency], places
+            if FAMILIES[pat.head] <= FAMILIES["Location"]:
+                yield pat, heads[0], heads[:1], heads[1:]
+            else:
+                yield pat, agency, [agency], heads
 
     def _led_by_gazetteer(self, doc: Doc, table: EntityTable, key: str) -> list[Token]:
         entry = self.lexicon.gazetteer.get(table.gazetteer.get(key, ""))

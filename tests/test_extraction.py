@@ -151,13 +151,12 @@ CASES = [
     ),
     pytest.param(
         "PERUGIA, Italy (AP) - Police arrested a man.",
-        {("PERUGIA", "locatedIn", "Italy")},
+        {
+            ("PERUGIA", "locatedIn", "Italy"),
+            ("AP", "basedIn", "PERUGIA"),
+            ("AP", "basedIn", "Italy"),
+        },
         id="dateline",
-        marks=bug(
-            "in a dateline the parser makes 'Italy' a conj of 'PERUGIA' (not an appos), and "
-            "the NER labels the upper-case 'PERUGIA' ORG, so neither the appos:Location "
-            "pattern nor the subject class fits"
-        ),
     ),
     pytest.param(
         "Civilians fled to Port Sudan.",
