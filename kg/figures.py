@@ -21,6 +21,7 @@ from kg.dates import sentence_date
 from kg.lexicon import FAMILIES, Lexicon, lexicon_table
 from kg.mentions import PLACE_PREPS, EntityTable
 from kg.modality import modality_of
+from kg.nlp import original_text
 from kg.records import Figure
 
 DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -59,7 +60,7 @@ def _rules() -> _Rules:
 
 def sentence_evidence(sent: Span) -> tuple[str, int, int]:
     """The sentence text without surrounding whitespace, and its offsets in the article."""
-    text = sent.text  # equals doc.text[start_char:end_char]; Doc.text rebuilds the whole text
+    text = original_text(sent)  # not Doc.text, which rebuilds the whole text
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.start_char + len(text.rstrip())
     return text.strip(), start, end

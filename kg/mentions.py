@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import Lexicon, lexicon_table
+from kg.nlp import original_text
 from kg.records import LocalEntity, Mention
 
 NER_CLASS = {
@@ -76,7 +77,7 @@ class EntityTable:
         """Record that ``span`` names entity ``key``; its head token now points to it."""
         self.names[key][name] += 1
         self.votes[key][cls] += weight
-        self.mentions.append(Mention(span.start_char, span.end_char, span.text, cls, key))
+        self.mentions.append(Mention(span.start_char, span.end_char, original_text(span), cls, key))
         for token in span:
             self.token_key[token.i] = key
 
@@ -261,7 +262,7 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
             key = f"c:{canon}"
         else:
             key = "c:" + normalize(span.text)
-        name = span.text
+        name = original_text(span)
         table.generic.add(key)
         table.names[key][name] += 1
         table.votes[key][cls] += 1
@@ -318,13 +319,13 @@ def _add_named(span: Span, gid: str | None, doc: Doc, table: EntityTable, lex: L
         entry = lex.gazetteer[gid]
         key = f"g:{gid}"
         table.gazetteer[key] = gid
-        name = span.text if lex.demonyms.get(span.text.lower()) != gid else entry.name
+        name = original_text(span) if lex.demonyms.get(span.text.lower()) != gid else entry.name
         table.add(span, key, name, entry.cls, 100.0)
         return
     key = "n:" + normalize(span.text)
     if key == "n:":
         return
-    table.add(span, key, span.text, NER_CLASS.get(label, "Location"), 1.0)
+    table.add(span, key, original_text(span), NER_CLASS.get(label, "Location"), 1.0)
     for cls, weight in ((_name_class(span, lex), 3.0), (_context_class(span, lex), 2.0)):
         if cls:
             table.vote(key, cls, weight)
@@ -344,7 +345,7 @@ def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
         if prep.lower_ in ("like", "including", "as") and cls and cls != "Person":
             left = min([c.i for c in token.lefts if c.dep_ == "compound"], default=token.i)
             span = doc[left : token.i + 1]
-            table.add(span, "n:" + normalize(span.text), span.text, cls, 1.0)
+            table.add(span, "n:" + normalize(span.text), original_text(span), cls, 1.0)
 
 
 def _coordinated_names(doc: Doc, table: EntityTable) -> None:
@@ -359,7 +360,9 @@ def _coordinated_names(doc: Doc, table: EntityTable) -> None:
         if known:
             left = min([c.i for c in token.lefts if c.dep_ == "compound"], default=token.i)
             span = doc[left : token.i + 1]
-            table.add(span, "n:" + normalize(span.text), span.text, table.cls(known[0]), 1.0)
+            table.add(
+                span, "n:" + normalize(span.text), original_text(span), table.cls(known[0]), 1.0
+            )
 
 
 def _link_acronyms(doc: Doc, table: EntityTable) -> None:

