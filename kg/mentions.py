@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from kg.lexicon import Lexicon, lexicon_table
+from kg.lexicon import FAMILIES, Lexicon, lexicon_table
 from kg.nlp import original_text
 from kg.records import LocalEntity, Mention
 
@@ -299,6 +299,7 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
     for span, gid in sorted(spans, key=lambda s: s[0].start):
         _add_named(span, gid, doc, table, lexicon)
     _link_acronyms(doc, table)
+    _named_places(doc, table, lexicon)
     _listed_names(doc, table, lexicon)
     _coordinated_names(doc, table)
     _link_short_names(table)
@@ -333,6 +334,21 @@ def _add_named(span: Span, gid: str | None, doc: Doc, table: EntityTable, lex: L
         table.vote(key, "Location", 1.5)
     if label == "GPE" and table.cls(key) == "Location":
         table.vote(key, "Location", 0.5)
+
+
+def _named_places(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
+    """'the Rustan bridge', 'the M5 highway': a proper noun naming a place by its kind, which
+    the model did not take for a name."""
+    for token in doc:
+        cls = lexicon.name_heads.get(token.lower_)
+        if token.pos_ != "NOUN" or cls not in FAMILIES["Location"] or token.i in table.token_key:
+            continue
+        left = token.i
+        while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN":
+            left -= 1
+        span = doc[left : token.i + 1]
+        if left < token.i and not any(t.i in table.token_key for t in span):
+            table.add(span, "n:" + normalize(span.text), original_text(span), cls, 2.0)
 
 
 def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:

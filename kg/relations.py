@@ -60,7 +60,7 @@ class Arguments:
 
     def key(self, token: Token) -> str | None:
         key = self.table.key_of(token)
-        if key is None:
+        if key is None and token.dep_ != "appos":  # an apposition names its head instead
             key = self.resolver.antecedent(token)
             if key is not None:
                 self.via_coref.add(token.i)
