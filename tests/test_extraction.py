@@ -235,6 +235,11 @@ CASES = [
         {("Folke Nyberg", "memberOf", "University of Washington")},
         id="name-head-before-of",
     ),
+    pytest.param(
+        "Russian forces shelled the Antonivskyi bridge.",
+        {("Russian forces", "attacked", "Antonivskyi bridge")},
+        id="unnamed-proper-noun-before-place-kind",
+    ),
     # CoNLL-04-like sentences
     pytest.param(
         "Aung San Suu Kyi was born in Rangoon.",
