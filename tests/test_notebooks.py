@@ -67,14 +67,29 @@ def test_explore_notebook(example_build: Path, monkeypatch: pytest.MonkeyPatch) 
         "explore.ipynb",
         example_build,
         '"captures": captures.to_dict("records"), "ranks": len(ranks), '
-        '"hypothetical": len(hypothetical), "leaders": len(leaders), "paths": len(paths)',
+        '"hypothetical": hypothetical.to_dict("records"), "supports": len(supports), '
+        '"coverage": len(coverage), "leaders": leaders.to_dict("records"), '
+        '"paths": len(paths)',
         monkeypatch,
     )
-    assert report["captures"], "the capture table is empty"
-    assert all(row["group"] and row["place"] and row["article_ids"] for row in report["captures"])
+    captures = report["captures"]
+    assert captures, "the capture table is empty"
+    assert all(row["group"] and row["place"] for row in captures)
+    # each row counts its articles and names them; the most reported captures come first
+    assert all(row["articles"] == len(row["article_ids"].split(", ")) for row in captures)
+    assert [row["articles"] for row in captures] == sorted(
+        (row["articles"] for row in captures), reverse=True
+    )
+    # "If the rebels capture Homs ...": threatened, and never stated as a fact
+    threatened = {(row["group"], row["place"]) for row in report["hypothetical"]}
+    assert threatened and all(row["evidence"] for row in report["hypothetical"])
+    assert not threatened & {(row["group"], row["place"]) for row in captures}
+    assert report["supports"] > 0
+    assert report["coverage"] == 15
+    # the groups that captured most places lead the table; HTS's leader is named
+    assert {row["group"] for row in report["leaders"]} == {row["group"] for row in captures}
+    assert any(row["leaders"] for row in report["leaders"])
     assert report["ranks"] == 10
-    assert report["hypothetical"] > 0
-    assert report["leaders"] > 0
     assert report["paths"] > 0
 
 
@@ -84,13 +99,20 @@ def test_sources_and_time_on_the_example(
     report = run(
         "sources_and_time.ipynb",
         example_build,
-        '"figures": len(figures), "claims": int(claims["claims"].sum()), "events": len(events)',
+        '"figures": len(figures), "claims": claims.to_dict("records"), '
+        '"claimed": claimed.to_dict("records"), "events": len(events)',
         monkeypatch,
     )
     # the example articles state casualty and displacement counts ("over 800 people killed")
     assert report["figures"] > 0
     assert images(report["cells"]["chart"]) == 1
-    assert report["claims"] > 0
+    assert report["claims"] and all(row["claims"] >= row["articles"] for row in report["claims"])
+    # "... the rebels entered Homs province, taking control of key cities like Rastan",
+    # the Observatory said
+    claimed = report["claimed"]
+    assert claimed and all(row["sources"] and row["evidence"] for row in claimed)
+    sources = {row["source"] for row in report["claims"]}
+    assert {s for row in claimed for s in row["sources"].split(", ")} <= sources
     assert report["events"] > 0
 
 
