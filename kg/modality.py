@@ -34,11 +34,14 @@ def modality_of(trigger: Token, relation: str, lexicon: Lexicon) -> Modality:
     """The modality of a relation whose trigger word is ``trigger``."""
     cues = lexicon.modality
     stance = relation in cues["stance_relations"]
+    presupposed = relation in cues["state_relations"] and trigger.pos_ in ("NOUN", "PROPN")
     negated = hypothetical = False
     source: Token | None = None
     source_text: str | None = None
     token, link = trigger, ""
     for depth in range(8):
+        if presupposed and depth > 0 and token.pos_ in ("VERB", "AUX"):
+            break  # the clause around a noun phrase does not qualify what the phrase presupposes
         if depth < 2 and (
             _has_child(token, ("neg",), cues["negations"])
             or (token.head.lemma_ in cues["denial_verbs"] and link in ("xcomp", "ccomp"))

@@ -368,7 +368,9 @@ class Extractor:
                     ]
                     if noun.dep_ == "compound" and noun.head == token:
                         objects += [
-                            c for c in token.children if c.dep_ == "amod" and table.key_of(c)
+                            c
+                            for c in token.children
+                            if c.dep_ in ("amod", "poss") and table.key_of(c)
                         ]
                     if not objects and noun.dep_ == "compound":
                         objects = self._led_by_gazetteer(sent.doc, table, key)
@@ -387,10 +389,14 @@ class Extractor:
             for pat in self.by_kind["role"].get(noun.lemma_.lower(), ())
             if pat.relation == "leaderOf"
         }
+        # "Turkish President X", "South Sudan's President X": the place modifies the title
+        titled = any(
+            person.doc[i].dep_ == "compound" and person.doc[i].head == person for i in leaders
+        )
         places = [
             c
             for holder in (person, *nouns)
-            if holder.i not in leaders
+            if holder.i not in leaders and not (titled and holder == person)
             for c in holder.children
             if c.dep_ in ("compound", "amod", "poss", "nmod")
             and table.key_of(c)

@@ -19,6 +19,27 @@ ATTACKED = ("Houthis", "attacked", "Marib")
     [
         pytest.param("The Taliban captured Kabul.", CAPTURED, "asserted", None, id="asserted"),
         pytest.param(
+            "Sanctions could weaken the junta's control of Mandalay.",
+            ("junta", "controls", "Mandalay"),
+            "asserted",
+            None,
+            id="state-presupposed-by-a-noun-phrase",
+        ),
+        pytest.param(
+            "Residents said South Sudan's President Salva Kiir was in Juba.",
+            ("Salva Kiir", "leaderOf", "South Sudan"),
+            "asserted",
+            None,
+            id="title-presupposed-under-a-speech-verb",
+        ),
+        pytest.param(
+            "The talks raised the possibility of Egyptian control of Halaib.",
+            ("Egypt", "controls", "Halaib"),
+            "hypothetical",
+            None,
+            id="intention-noun-inside-the-phrase",
+        ),
+        pytest.param(
             "Human Rights Watch said the Taliban captured Kabul.",
             CAPTURED,
             "reported",
