@@ -6,6 +6,7 @@ Nothing is ever downloaded: a missing pipeline is a clear error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import spacy
@@ -45,17 +46,61 @@ PLAIN_QUOTES = str.maketrans(
 )
 
 
-class PlainQuoteTokenizer:
-    """Tokenize the text with plain quotes; the verbatim text stays in ``doc.user_data``.
+MIN_BODY_WORDS = 50
+_WORD = re.compile(r"[A-Z][a-z]+\b")
+_INNER_CAPITAL = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+\b")
 
-    ``original_text`` gives the verbatim text of a span back, for evidence sentences.
+
+def _is_headline(line: str) -> bool:
+    """A line in Title Case: most words of four letters or more capitalized, no full stop."""
+    words = [w for w in re.findall(r"[A-Za-z]+", line) if len(w) >= 4]
+    capitals = sum(w[0].isupper() for w in words)
+    return len(words) >= 3 and capitals >= 0.7 * len(words) and not line.rstrip().endswith(".")
+
+
+def truecase_headlines(text: str) -> str:
+    """Lower-case the capitals that only Title Case put in a headline, one letter for one.
+
+    The parser reads "Syrian Rebels Advance Towards Damascus" as one long name; a word keeps
+    its capital if the article's other lines capitalize it inside a sentence (Damascus,
+    Syrian), which is how the article itself tells names from common words.
+    """
+    lines = text.split("\n")
+    headlines = [i for i, line in enumerate(lines) if _is_headline(line)]
+    body = sum(len(line.split()) for i, line in enumerate(lines) if i not in headlines)
+    if not headlines or body < MIN_BODY_WORDS:
+        return text  # too little text around the headline to tell its names
+    names = {
+        m.group()
+        for i, line in enumerate(lines)
+        if i not in headlines
+        for m in _INNER_CAPITAL.finditer(line)
+    }
+    for i in headlines:
+        lines[i] = _lower_common_words(lines[i], names)
+    return "\n".join(lines)
+
+
+def _lower_common_words(line: str, names: set[str]) -> str:
+    first = _WORD.search(line)
+    return _WORD.sub(
+        lambda m: (
+            m.group() if m.group() in names or m.start() == first.start() else m.group().lower()
+        ),
+        line,
+    )
+
+
+class PlainQuoteTokenizer:
+    """Tokenize the text with plain quotes and true-cased headlines; the verbatim text stays
+    in ``doc.user_data``, and ``original_text`` gives it back for evidence and names.
     """
 
     def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
         self.tokenizer = tokenizer
 
     def __call__(self, text: str) -> Doc:
-        plain = text.translate(PLAIN_QUOTES)
+        plain = truecase_headlines(text.translate(PLAIN_QUOTES))
         doc = self.tokenizer(plain)
         if plain != text:
             doc.user_data["original_text"] = text
