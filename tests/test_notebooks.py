@@ -74,20 +74,20 @@ def test_explore_notebook(example_build: Path, monkeypatch: pytest.MonkeyPatch) 
     )
     captures = report["captures"]
     assert captures, "the capture table is empty"
-    assert all(row["group"] and row["place"] for row in captures)
+    assert all(row["captor"] and row["place"] for row in captures)
     # each row counts its articles and names them; the most reported captures come first
     assert all(row["articles"] == len(row["article_ids"].split(", ")) for row in captures)
     assert [row["articles"] for row in captures] == sorted(
         (row["articles"] for row in captures), reverse=True
     )
     # "If the rebels capture Homs ...": threatened, and never stated as a fact
-    threatened = {(row["group"], row["place"]) for row in report["hypothetical"]}
+    threatened = {(row["captor"], row["place"]) for row in report["hypothetical"]}
     assert threatened and all(row["evidence"] for row in report["hypothetical"])
-    assert not threatened & {(row["group"], row["place"]) for row in captures}
+    assert not threatened & {(row["captor"], row["place"]) for row in captures}
     assert report["supports"] > 0
     assert report["coverage"] == 15
-    # the groups that captured most places lead the table; HTS's leader is named
-    assert {row["group"] for row in report["leaders"]} == {row["group"] for row in captures}
+    # the captors of most places lead the table; HTS's leader is named
+    assert {row["captor"] for row in report["leaders"]} == {row["captor"] for row in captures}
     assert any(row["leaders"] for row in report["leaders"])
     assert report["ranks"] == 10
     assert report["paths"] > 0
