@@ -12,20 +12,23 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TypeVar
 
 from tqdm import tqdm
 
 from kg.ingest import Limits, Problem, read_articles
 from kg.lexicon import ONTOLOGY_DIR, load_lexicon
 from kg.nlp import DEFAULT_MODEL
-from kg.records import Article, Extraction, LocalEntity
+from kg.records import Article, Entity, Extraction, LocalEntity
 from kg.resolve import resolve
 
 BATCH_SIZE = 16
+T = TypeVar("T")
 
 
 @dataclass
@@ -105,6 +108,31 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
+def _cache_batch(articles: list[Article], cache: Cache) -> list[tuple[str, list[LocalEntity]]]:
+    """Extract a batch and cache it where it was extracted; only the entity lists, all
+    that resolution reads, go back to the main process."""
+    outlines = []
+    for ex in _extract_batch(articles):
+        cache.put(ex)
+        outlines.append((ex.article.id, ex.entities))
+    return outlines
+
+
+def _map_batches(function: Callable[[list[Article]], T], articles: Iterable[Article],
+                 config: BuildConfig) -> Iterator[T]:
+    """``function`` of each batch of ``articles``, in order: in this process when
+    ``config.workers`` <= 1, else in that many worker processes."""
+    batches = _batches(articles, BATCH_SIZE)
+    settings = (config.model, config.max_chars, config.max_sentence_tokens)
+    if config.workers <= 1:
+        _init_worker(*settings)
+        yield from map(function, batches)
+        return
+    context = get_context("forkserver" if sys.platform != "win32" else "spawn")
+    with context.Pool(config.workers, _init_worker, settings) as pool:
+        yield from pool.imap(function, batches)
+
+
 def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterator[Extraction]:
     """Parse and extract articles, streaming; ``workers`` > 1 uses that many processes,
     ``executor="dask"`` the workers of a Dask cluster."""
@@ -115,18 +143,26 @@ def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterat
             raise ValueError("--executor dask needs --scheduler tcp://HOST:PORT")
         yield from extract_with_dask(articles, config, config.scheduler)
         return
-    batches = _batches(articles, BATCH_SIZE)
-    if config.workers <= 1:
-        _init_worker(config.model, config.max_chars, config.max_sentence_tokens)
-        for batch in batches:
-            yield from _extract_batch(batch)
+    for batch in _map_batches(_extract_batch, articles, config):
+        yield from batch
+
+
+def extract_to_cache(
+    articles: Iterable[Article], config: BuildConfig, cache: Cache
+) -> Iterator[tuple[str, list[LocalEntity]]]:
+    """Extract and cache ``articles``; yields the id and entity list of each, in order.
+
+    Local workers write the cache themselves, which spares this process receiving and
+    writing every extraction; Dask's workers may not see this disk, and a cache in memory
+    lives in this process, so those extractions are cached here.
+    """
+    if config.executor == "dask" or (cache.folder is None and config.workers > 1):
+        for ex in extract_articles(articles, config):
+            cache.put(ex)
+            yield ex.article.id, ex.entities
         return
-    context = get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with context.Pool(
-        config.workers, _init_worker, (config.model, config.max_chars, config.max_sentence_tokens)
-    ) as pool:
-        for result in pool.imap(_extract_batch, batches):
-            yield from result
+    for outlines in _map_batches(partial(_cache_batch, cache=cache), articles, config):
+        yield from outlines
 
 
 # --- the extraction cache ----------------------------------------------------------------------
@@ -228,23 +264,28 @@ def build_into(
     wanted = {**stored, **{a.id: a.content_hash for a in articles}}
     state = {"articles": wanted, "config": config.fingerprint()}
     manifest = out / "cache" / "manifest.json" if out is not None else None
-    previous = manifest.read_text(encoding="utf-8") if manifest and manifest.exists() else None
-    if persistent and previous is not None and json.loads(previous) == state:
+    previous = json.loads(manifest.read_text("utf-8")) if manifest and manifest.exists() else {}
+    if persistent and stored == wanted and all(previous.get(k) == v for k, v in state.items()):
         stats = store.stats()
         report.unchanged, report.up_to_date, report.articles = sorted(wanted), True, len(wanted)
         report.entities, report.statements = stats["entities"], stats["statements"]
         return report
 
-    todo = [a for a in articles if cache.get(a.id, a.content_hash) is None]
-    report.unchanged = sorted({a.id for a in articles} - {a.id for a in todo})
     entities_of: dict[str, list[LocalEntity]] = {}
+    todo = []
+    for article in articles:
+        cached = cache.get(article.id, article.content_hash)
+        if cached is None:
+            todo.append(article)
+        else:
+            entities_of[article.id] = cached.entities
+    report.unchanged = sorted(entities_of)
     # no more processes than batches: starting a worker costs a pipeline load
     workers = min(config.workers, -(-len(todo) // BATCH_SIZE))
-    fresh = extract_articles(todo, replace(config, workers=workers)) if todo else iter(())
-    for ex in _progress(fresh, len(todo), config.quiet):
-        cache.put(ex)
-        entities_of[ex.article.id] = ex.entities
-        report.extracted.append(ex.article.id)
+    fresh = extract_to_cache(todo, replace(config, workers=workers), cache) if todo else ()
+    for article_id, entities in _progress(fresh, len(todo), config.quiet):
+        entities_of[article_id] = entities
+        report.extracted.append(article_id)
     for article_id, content_hash in wanted.items():  # earlier builds' articles stay
         if article_id not in entities_of:
             cached = cache.get(article_id, content_hash)
@@ -255,8 +296,18 @@ def build_into(
     ids = sorted(entities_of)
     entities, iri_of = resolve(_outline(i, entities_of[i]) for i in ids)
     del entities_of
+    # The manifest's graph digests hold for the store as the last build left it; they go
+    # before the store changes, so that a build killed midway leaves none that lie.
+    if manifest is not None:
+        manifest.unlink(missing_ok=True)
+    same_config = previous.get("config") == state["config"]
+    unchanged = {
+        article_id: digest
+        for article_id, digest in previous.get("graphs", {}).items()
+        if same_config and stored.get(article_id) == wanted.get(article_id)
+    }
     corpus = (_confident(_cached(cache, i, wanted[i]), config.min_confidence) for i in ids)
-    write_store(store, corpus, entities, iri_of)
+    digests = write_store(store, corpus, entities, iri_of, unchanged)
     stats = store.stats()
     report.articles, report.entities, report.statements = (
         len(ids),
@@ -266,7 +317,8 @@ def build_into(
     if out is not None:
         write_outputs(store, out, config)
         if manifest is not None:
-            manifest.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+            text = json.dumps({**state, "graphs": digests}, sort_keys=True)
+            manifest.write_text(text, encoding="utf-8")
     return report
 
 
@@ -294,20 +346,41 @@ def _confident(ex: Extraction, min_confidence: float) -> Extraction:
     return replace(ex, assertions=kept)
 
 
-def write_store(store, corpus: Iterable[Extraction], entities, iri_of) -> None:
-    """Write every article graph, the entity graph and the direct-triple graph."""
+def write_store(
+    store,
+    corpus: Iterable[Extraction],
+    entities: list[Entity],
+    iri_of: Mapping[tuple[str, str], str],
+    unchanged: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Write every article graph, the entity graph and the direct-triple graph.
+
+    Returns a digest of each article graph's makings (the cached extraction, the IRIs its
+    entities resolved to); an article whose digest ``unchanged`` already holds is stored
+    as it would be written, and is skipped.
+    """
     from rdflib import URIRef
 
     from kg.rdf import article_quads, direct_quads, entity_quads
 
-    direct = []
-    for ex in corpus:
-        local = {key: URIRef(iri_of[(ex.article.id, key)]) for key in {e.key for e in ex.entities}}
-        store.replace_article(ex.article.id, article_quads(ex, local))
-        direct.extend(direct_quads(ex, local))
+    unchanged = unchanged or {}
+    direct, digests = [], {}
+
+    def changed() -> Iterator[tuple[str, Iterator]]:
+        for ex in corpus:
+            keys = sorted({e.key for e in ex.entities})
+            local = {key: URIRef(iri_of[(ex.article.id, key)]) for key in keys}
+            direct.extend(direct_quads(ex, local))
+            makings = json.dumps([ex.article.content_hash, list(local.items())])
+            digest = digests[ex.article.id] = hashlib.sha256(makings.encode()).hexdigest()
+            if unchanged.get(ex.article.id) != digest:
+                yield ex.article.id, article_quads(ex, local)
+
+    store.replace_articles(changed())
     store.replace_graph("entities", entity_quads(entities))
     store.replace_graph("direct", direct)
     store.load_ontology()
+    return digests
 
 
 def _write_errors(out: Path, report: BuildReport) -> None:
@@ -331,6 +404,5 @@ def remove(out: str | Path, ids: Iterable[str], config: BuildConfig | None = Non
             if article_id in stored:
                 store.remove_article(article_id)
                 cache.remove(article_id)
-        (out / "cache" / "manifest.json").unlink(missing_ok=True)
         build_into(store, [], out, config, persistent=True)
     return missing

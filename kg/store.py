@@ -2,12 +2,13 @@
 
 Each article lives in its own named graph, so an incremental build replaces one article
 by swapping one graph. The rdflib API stays the interface (``Store.dataset``); Oxigraph
-gives persistence, fast SPARQL and transactions.
+gives persistence, fast SPARQL and transactions. Bulk writes and exports go to pyoxigraph
+directly: rdflib's per-triple layer costs more than Oxigraph itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -16,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL
@@ -42,6 +43,9 @@ EXPORT_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
+# Quads per Oxigraph transaction when new article graphs are added in bulk: bigger batches
+# are no faster, and a batch is held in memory until it commits.
+BATCH_QUADS = 20_000
 # Every graph but the ontology: exports import the ontology rather than copy it.
 _DATA_QUADS = f"""
     CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}>) }}
@@ -57,6 +61,18 @@ def gather(graph: URIRef, quads: Iterable[Quad]) -> list[Triple]:
             raise ValueError(f"quad for graph {g} given to replace graph {graph}")
         triples.append((s, p, o))
     return triples
+
+
+def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the pyoxigraph term of the same RDF value."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, Literal):
+        datatype = ox.NamedNode(term.datatype) if term.datatype else None
+        return ox.Literal(term, language=term.language, datatype=datatype)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _python(term: Node | None) -> Any:
@@ -84,8 +100,9 @@ def _local(term: Node) -> str:
 class Store:
     """Named graphs of articles, entities and direct relations, with SPARQL and export."""
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, oxigraph: ox.Store | None = None) -> None:
         self.dataset = dataset
+        self._oxigraph = oxigraph  # the store under ``dataset`` when it is Oxigraph
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace, replace=True)
 
@@ -94,12 +111,18 @@ class Store:
         """Oxigraph on disk in folder ``path`` (created if missing), or memory for None/"memory"."""
         if path is None or path == "memory":
             return cls(Dataset(default_union=True))
-        dataset = Dataset(store="Oxigraph", default_union=True)
-        dataset.open(str(path))
-        return cls(dataset)
+        oxigraph = ox.Store(str(path))
+        return cls(Dataset(store=OxigraphStore(store=oxigraph), default_union=True), oxigraph)
 
     def close(self) -> None:
-        """Release the store; on disk this frees Oxigraph's lock so the folder can reopen."""
+        """Release the store; on disk this frees Oxigraph's lock so the folder can reopen.
+
+        Oxigraph's write-ahead log is flushed first: replaying it at the next open would
+        cost several times longer.
+        """
+        if self._oxigraph is not None:
+            self._oxigraph.flush()
+            self._oxigraph = None  # any reference left keeps the lock
         self.dataset.close()
 
     def __enter__(self) -> Store:
@@ -119,6 +142,28 @@ class Store:
         """Swap the named graph of one article for ``quads``, all or nothing."""
         self._replace(article_graph_iri(article_id), quads)
 
+    def replace_articles(self, articles: Iterable[tuple[str, Iterable[Quad]]]) -> None:
+        """``replace_article`` for many (article id, quads): each article all or nothing.
+
+        In Oxigraph, articles not stored yet are added in batches, one transaction per
+        batch of whole articles: a write costs far less in a batch than alone.
+        """
+        if self._oxigraph is None:
+            for article_id, quads in articles:
+                self.replace_article(article_id, quads)
+            return
+        batch: list[ox.Quad] = []
+        for article_id, quads in articles:
+            graph = article_graph_iri(article_id)
+            if self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
+                self._replace(graph, quads)
+                continue
+            batch += self._ox_quads(graph, quads)
+            if len(batch) >= BATCH_QUADS:
+                self._oxigraph.extend(batch)
+                batch = []
+        self._oxigraph.extend(batch)
+
     def remove_article(self, article_id: str) -> None:
         self._replace(article_graph_iri(article_id), ())
 
@@ -136,15 +181,23 @@ class Store:
         self._replace(ONTOLOGY_GRAPH, ((s, p, o, ONTOLOGY_GRAPH) for s, p, o in skolem))
 
     def _replace(self, graph: URIRef, quads: Iterable[Quad]) -> None:
-        triples = gather(graph, quads)
-        if not isinstance(self.dataset.store, OxigraphStore):
+        if self._oxigraph is None:
+            triples = gather(graph, quads)
             self.dataset.remove_graph(graph)
             self.dataset.addN((s, p, o, graph) for s, p, o in triples)
-            return
-        # One SPARQL update is one Oxigraph transaction: a crash midway leaves the old graph
-        # or the new one. It goes to the store itself, as rdflib's Dataset.update would
-        # quietly fall back to its own, non-transactional engine on a default union.
-        self.dataset.store.update(self._changes(graph, triples), {}, {}, DATASET_DEFAULT_GRAPH_ID)
+        elif not self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
+            self._oxigraph.extend(self._ox_quads(graph, quads))  # one transaction
+        else:
+            # One SPARQL update is one Oxigraph transaction: a crash midway leaves the old
+            # graph or the new one. It goes to the store itself, as rdflib's Dataset.update
+            # would quietly fall back to its own, non-transactional engine on a default union.
+            self._oxigraph.update(self._changes(graph, gather(graph, quads)))
+
+    @staticmethod
+    def _ox_quads(graph: URIRef, quads: Iterable[Quad]) -> list[ox.Quad]:
+        """``quads`` as pyoxigraph quads, all gathered (and checked) before any is written."""
+        name = ox.NamedNode(graph)
+        return [ox.Quad(_ox(s), _ox(p), _ox(o), name) for s, p, o in gather(graph, quads)]
 
     def _changes(self, graph: URIRef, triples: list[Triple]) -> str:
         """SPARQL update that turns the stored ``graph`` into ``triples``.
@@ -243,26 +296,38 @@ class Store:
     def export(self, path: str | Path, fmt: str = "turtle") -> Path:
         """Write the data graphs to ``path``, byte-identical for identical content.
 
-        ``turtle`` is the union of all graphs plus ``owl:imports`` of the ontology;
-        ``trig``, ``nquads`` and ``jsonld`` keep the named graphs. Both sort the
-        statements by their canonical N-Triples form, so the order never depends on
-        hashing or insertion order.
+        ``turtle`` is the union of all graphs after an ``owl:imports`` of the ontology;
+        ``trig``, ``nquads`` and ``jsonld`` keep the named graphs. Graphs are written one
+        at a time in the order of their names, each with its statements sorted by their
+        canonical N-Triples form: the order never depends on hashing or insertion order,
+        and memory holds one graph, never the whole dataset. No two graphs share a triple
+        (an article graph describes the article's own resources; ``entities`` and
+        ``direct`` use different predicates), so the union is their concatenation.
         """
-        nquads = self.dataset.serialize(format="ox-nquads", encoding="utf-8")
-        quads = [
-            q
-            for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-            if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)
-        ]
-        items: list[ox.Triple] | list[ox.Quad]
-        if fmt == "turtle":
-            dataset = ox.NamedNode(DATASET_IRI)
-            header = {
-                ox.Triple(dataset, ox.NamedNode(RDF.type), ox.NamedNode(OWL.Ontology)),
-                ox.Triple(dataset, ox.NamedNode(OWL.imports), ox.NamedNode(ONTOLOGY_IRI)),
-            }
-            items = sorted({q.triple for q in quads} | header, key=str)
-        else:
-            items = sorted(quads, key=lambda q: (str(q.graph_name), str(q.triple)))
-        ox.serialize(items, output=str(path), format=EXPORT_FORMATS[fmt], prefixes=PREFIXES)
+
+        def items() -> Iterator[ox.Triple | ox.Quad]:
+            if fmt == "turtle":
+                dataset = ox.NamedNode(DATASET_IRI)
+                yield ox.Triple(dataset, ox.NamedNode(RDF.type), ox.NamedNode(OWL.Ontology))
+                yield ox.Triple(dataset, ox.NamedNode(OWL.imports), ox.NamedNode(ONTOLOGY_IRI))
+            for graph in self._data_graphs():
+                for t in sorted(self._triples(graph), key=str):
+                    yield t if fmt == "turtle" else ox.Quad(t.subject, t.predicate, t.object, graph)
+
+        ox.serialize(items(), output=str(path), format=EXPORT_FORMATS[fmt], prefixes=PREFIXES)
         return Path(path)
+
+    def _data_graphs(self) -> list[ox.NamedNode]:
+        """Names of the named graphs but the ontology's, sorted as in N-Quads."""
+        if self._oxigraph is not None:
+            names = list(self._oxigraph.named_graphs())
+        else:
+            ids = (g.identifier for g in self.dataset.graphs())
+            names = [ox.NamedNode(i) for i in ids if i != DATASET_DEFAULT_GRAPH_ID]
+        return sorted((n for n in names if n.value != str(ONTOLOGY_GRAPH)), key=str)
+
+    def _triples(self, graph: ox.NamedNode) -> Iterator[ox.Triple]:
+        if self._oxigraph is not None:
+            return (q.triple for q in self._oxigraph.quads_for_pattern(None, None, None, graph))
+        triples = self.dataset.graph(URIRef(graph.value))
+        return (ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples)
