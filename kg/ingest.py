@@ -31,9 +31,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import trafilatura
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.records import Article
+from kg.stop_words import STOP_WORDS
 
 
 @dataclass(frozen=True)
