@@ -99,14 +99,16 @@ WHERE {
 """
 
 
-def _collapsed(G: nx.MultiDiGraph) -> nx.Graph:
+def _collapsed(G: nx.MultiDiGraph | nx.DiGraph) -> nx.Graph:
     """Undirected simple graph whose edge ``weight`` is the number of statements between
-    two entities; nodes and edges are added in sorted order so that ties break the same
-    way on every run, whatever order the store returned the statements in."""
+    two entities: one per edge of a multigraph, or the ``weight`` of a DiGraph's edge.
+    Nodes and edges are added in sorted order so that ties break the same way on every
+    run, whatever order the store returned the statements in."""
     H = nx.Graph()
     H.add_nodes_from(sorted(G, key=str))
-    for u, v in sorted(((u, v) for u, v in G.edges() if u != v), key=str):
-        H.add_edge(u, v, weight=H.get_edge_data(u, v, {"weight": 0})["weight"] + 1)
+    edges = ((u, v, n) for u, v, n in G.edges(data="weight", default=1) if u != v)
+    for u, v, n in sorted(edges, key=lambda edge: str(edge[:2])):
+        H.add_edge(u, v, weight=H.get_edge_data(u, v, {"weight": 0})["weight"] + n)
     return H
 
 
@@ -177,9 +179,10 @@ def communities(G: nx.MultiDiGraph, seed: int = 0) -> dict[Hashable, int]:
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
+    G : networkx.MultiDiGraph or networkx.DiGraph
         A graph as returned by ``kg.network.to_networkx``; edge direction is ignored and
-        parallel statements weigh the link between two entities.
+        parallel statements weigh the link between two entities. A DiGraph gives that
+        number of statements as its edges' ``weight``.
     seed : int, optional (default: 0)
         Seed of Louvain's random node order: the same graph and seed give the same
         partition.
@@ -217,9 +220,7 @@ def resolve(G: nx.MultiDiGraph, name: str) -> Hashable:
         return name
     wanted = name.casefold()
     by_label = [n for n, d in G.nodes(data=True) if d["label"].casefold() == wanted]
-    by_alias = [
-        n for n, d in G.nodes(data=True) if wanted in {a.casefold() for a in d["aliases"]}
-    ]
+    by_alias = [n for n, d in G.nodes(data=True) if wanted in {a.casefold() for a in d["aliases"]}]
     if found := by_label or by_alias:
         return max(found, key=lambda n: (G.degree(n), str(n)))
     labels = sorted({d["label"] for _, d in G.nodes(data=True)})

@@ -2,6 +2,8 @@
 
 GraphML and GEXF (Gephi, Cytoscape desktop, yEd) hold scalar attributes only, so lists are
 joined with ``" | "`` and missing values are left out; the JSON formats keep them as they are.
+GraphML is written one element at a time, so that a build can write it straight from the
+store (``write_view_graphml``) without the whole graph in memory.
 """
 
 from __future__ import annotations
@@ -9,12 +11,27 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from lxml import etree
+
+from kg.network import EDGE_ATTRIBUTES, NODE_ATTRIBUTES, RDFView
 
 LIST_SEPARATOR = " | "
+GRAPHML_NAMESPACES = {
+    "xmlns": "http://graphml.graphdrawing.org/xmlns",
+    "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    "xsi:schemaLocation": "http://graphml.graphdrawing.org/xmlns "
+    "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd",
+}
+# GraphML declares every attribute before the first node: those of kg.network.to_networkx.
+VIEW_KEYS = {
+    **{("node", name): "string" for name in NODE_ATTRIBUTES},
+    **{("edge", name): "double" if name == "confidence" else "string" for name in EDGE_ATTRIBUTES},
+}
 
 EDGE_COLUMNS = (
     "statement",
@@ -70,10 +87,78 @@ def flatten(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return H
 
 
+def _graphml_type(value: Any) -> str:
+    """The GraphML type that NetworkX reads back as the value's Python type."""
+    types = {bool: "boolean", int: "long", float: "double"}
+    return types.get(type(value), "string")
+
+
+def _graphml_data(scope: str, data: Mapping[str, Any], ids: dict[Any, str]) -> list[etree._Element]:
+    """The ``<data>`` elements of one graph, node or edge."""
+    elements = []
+    for name, value in _scalar(data).items():
+        element = etree.Element("data", key=ids[scope, name])
+        element.text = str(value)
+        elements.append(element)
+    return elements
+
+
+def _graphml_element(
+    tag: str, attrs: dict[str, str], data: Mapping[str, Any], ids: dict[Any, str]
+) -> etree._Element:
+    element = etree.Element(tag, attrs)
+    element.extend(_graphml_data(tag, data, ids))
+    return element
+
+
+def _write_graphml(
+    path: str | Path,
+    keys: Mapping[tuple[str, str], str],
+    nodes: Iterable[tuple[Any, Mapping[str, Any]]],
+    edges: Iterable[tuple[Any, Any, Any, Mapping[str, Any]]],
+    graph_data: Mapping[str, Any],
+) -> Path:
+    """Write GraphML as the nodes and edges come: `keys` maps (scope, name) to a type."""
+    ids = {key: f"d{i}" for i, key in enumerate(keys)}
+    with etree.xmlfile(str(path), encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element("graphml", GRAPHML_NAMESPACES):
+            for (scope, name), kind in keys.items():
+                attrs = {"id": ids[scope, name], "for": scope, "attr.name": name, "attr.type": kind}
+                xf.write(etree.Element("key", attrs), pretty_print=True)
+            with xf.element("graph", edgedefault="directed"):
+                for element in _graphml_data("graph", graph_data, ids):
+                    xf.write(element, pretty_print=True)
+                for n, data in nodes:
+                    element = _graphml_element("node", {"id": str(n)}, data, ids)
+                    xf.write(element, pretty_print=True)
+                for u, v, key, data in edges:
+                    ends = {"source": str(u), "target": str(v), "id": str(key)}
+                    xf.write(_graphml_element("edge", ends, data, ids), pretty_print=True)
+    return Path(path)
+
+
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """Write `G` as GraphML (edge ids are the statement IRIs) and return the path."""
-    nx.write_graphml(flatten(G), path)
-    return Path(path)
+    keys: dict[tuple[str, str], str] = {}
+    for scope, items in [
+        ("graph", [G.graph]),
+        ("node", (d for _, d in G.nodes(data=True))),
+        ("edge", (d for *_, d in G.edges(data=True))),
+    ]:
+        for data in items:
+            for name, value in _scalar(data).items():
+                keys.setdefault((scope, name), _graphml_type(value))
+    return _write_graphml(path, keys, G.nodes(data=True), G.edges(keys=True, data=True), G.graph)
+
+
+def write_view_graphml(view: RDFView, path: str | Path) -> Path:
+    """Write the graph that `view` reads as GraphML, a batch of statements at a time.
+
+    The file holds the nodes, edges and attributes that ``write_graphml(view.to_networkx(),
+    path)`` writes, in the same order, without the whole graph in memory.
+    """
+    return _write_graphml(path, VIEW_KEYS, view.node_data(), view.edges(), {})
 
 
 def write_gexf(G: nx.MultiDiGraph, path: str | Path) -> Path:

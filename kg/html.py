@@ -17,7 +17,10 @@ import html
 import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +29,7 @@ from pyvis.network import Network
 
 from kg.analytics import communities as community_of
 from kg.analytics import resolve
+from kg.network import RDFView
 
 if TYPE_CHECKING:
     from IPython.display import HTML
@@ -48,13 +52,21 @@ _REMOTE_TAG = re.compile(
 _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>")
 
 
-def _ranks(G: nx.MultiDiGraph) -> dict[Any, float]:
-    """PageRank over the undirected graph: an actor that attacks many places is central too."""
+def _ranks(G: nx.MultiDiGraph | nx.Graph) -> dict[Any, float]:
+    """PageRank over the undirected graph: an actor that attacks many places is central too.
+
+    Parallel statements weigh their link: `G` is one edge per statement, or one edge per
+    pair of entities whose ``weight`` counts them (``RDFView.weighted``).
+    """
     return nx.pagerank(G.to_undirected(as_view=True))
 
 
 def _select(
-    G: nx.MultiDiGraph, ranks: dict[Any, float], max_nodes: int | None, focus: str | None, hops: int
+    G: nx.MultiDiGraph | nx.Graph,
+    ranks: dict[Any, float],
+    max_nodes: int | None,
+    focus: str | None,
+    hops: int,
 ) -> tuple[list[Any], str | None]:
     """The nodes to draw, most central first, and a notice saying what was left out."""
     pool: list[Any] = list(G)
@@ -85,30 +97,80 @@ def _palette(keys: list[Any]) -> dict[Any, str]:
     return {k: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, k in enumerate(keys)}
 
 
+@dataclass
+class _Drawing:
+    """What the page draws: the chosen nodes with their attributes and communities, one
+    drawn edge per (subject, relation, object) with its number of statements, and those
+    statements, edge by edge, as ``(subject, object, attributes and "iri")``; they may be
+    read from the store while the page is written."""
+
+    nodes: list[Any]
+    data: dict[Any, dict[str, Any]]
+    communities: dict[Any, int]
+    groups: list[tuple[Any, str, Any, int]]
+    statements: Iterable[tuple[Any, Any, dict[str, Any]]]
+
+
+def _order(statement: tuple[Any, Any, dict[str, Any]]) -> tuple[str, ...]:
+    """Drawn edges by subject, relation and object; each edge's statements by date,
+    article and IRI."""
+    u, v, s = statement
+    return str(u), s["relation"], str(v), s["date"] or "", s["article"] or "", s["iri"]
+
+
+def _groups(
+    statements: Iterable[tuple[Any, Any, dict[str, Any]]],
+) -> list[tuple[Any, str, Any, int]]:
+    """(subject, relation, object, number of statements) of statements in `_order`."""
+    by_edge = groupby(statements, key=lambda st: (st[0], st[2]["relation"], st[1]))
+    return [(u, relation, v, sum(1 for _ in group)) for (u, relation, v), group in by_edge]
+
+
+def _drawing(G: nx.MultiDiGraph, nodes: list[Any]) -> _Drawing:
+    """The drawing of `nodes` of a multigraph that holds every statement."""
+    H = G.subgraph(nodes)
+    statements = sorted(
+        ((u, v, {**d, "iri": key}) for u, v, key, d in H.edges(keys=True, data=True)), key=_order
+    )
+    data = {n: H.nodes[n] for n in nodes}
+    return _Drawing(nodes, data, community_of(H), _groups(statements), statements)
+
+
+def _view_drawing(view: RDFView, nodes: list[Any]) -> _Drawing:
+    """The drawing of `nodes` of a view: statements are read a subject at a time."""
+    relations = list(view.relations(nodes))
+    groups = sorted(relations, key=lambda g: (str(g[0]), g[1], str(g[2])))
+    counted = nx.DiGraph()  # statements between two entities, for the communities
+    counted.add_nodes_from(nodes)
+    for u, _, v, n in relations:
+        counted.add_edge(u, v, weight=counted.get_edge_data(u, v, {"weight": 0})["weight"] + n)
+    edges = view.edges(sorted(nodes, key=str), by_relation=True)
+    by_group = groupby(edges, key=lambda edge: (edge[0], edge[3]["relation"], edge[1]))
+    statements = (
+        statement
+        for _, group in by_group
+        for statement in sorted(((u, v, {**d, "iri": key}) for u, v, key, d in group), key=_order)
+    )
+    data = dict(view.node_data(nodes))
+    return _Drawing(nodes, data, community_of(counted), groups, statements)
+
+
 def _edges(
-    H: nx.MultiDiGraph, index: dict[Any, int]
-) -> tuple[list[tuple[int, int, dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """One drawn edge per (subject, relation, object): pyvis edges, panel edges, statements."""
-    grouped: defaultdict[tuple[Any, str, Any], list[dict[str, Any]]] = defaultdict(list)
-    for u, v, key, d in H.edges(keys=True, data=True):
-        grouped[u, d["relation"], v].append({**d, "iri": key})
-    vis_edges, panel_edges, statements = [], [], []
+    groups: list[tuple[Any, str, Any, int]], index: dict[Any, int]
+) -> tuple[list[tuple[int, int, dict[str, Any]]], list[dict[str, Any]]]:
+    """One drawn edge per (subject, relation, object): pyvis edges and panel edges, whose
+    statements are numbered in the order of the groups."""
+    vis_edges, panel_edges = [], []
     parallel: Counter[frozenset[Any]] = Counter()  # drawn edges so far between two nodes
-    for (u, relation, v), group in sorted(grouped.items(), key=lambda kv: str(kv[0])):
-        group.sort(key=lambda s: (s["date"] or "", s["article"] or "", s["iri"]))
-        first = len(statements)
-        statements += [
-            {k: s[k] for k in ("iri", "evidence", "article", "modality", "confidence")}
-            | {"eventDate": s["event_date"], "reportedBy": s["reported_by"]}
-            for s in group
-        ]
+    first = 0
+    for u, relation, v, count in groups:
         bend = parallel[frozenset((u, v))]
         parallel[frozenset((u, v))] += 1
         attrs = {
             "id": len(vis_edges),
             "label": relation,
-            "title": f"{relation}: {len(group)} sentence{'s' * (len(group) > 1)}",
-            "width": 1 + math.log2(len(group)),
+            "title": f"{relation}: {count} sentence{'s' * (count > 1)}",
+            "width": 1 + math.log2(count),
             # Straight, unless another relation joins the same two nodes: then curve apart.
             "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.25 * bend}
             if bend
@@ -120,26 +182,26 @@ def _edges(
                 "from": index[u],
                 "to": index[v],
                 "relation": relation,
-                "statements": list(range(first, len(statements))),
+                "statements": list(range(first, first + count)),
             }
         )
-    return vis_edges, panel_edges, statements
+        first += count
+    return vis_edges, panel_edges
 
 
 def _page_data(
-    G: nx.MultiDiGraph, nodes: list[Any], ranks: dict[Any, float]
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[tuple[int, int, dict[str, Any]]]]:
-    """The panel's JSON, and the vis-network nodes and edges for pyvis."""
-    H = G.subgraph(nodes)
+    drawing: _Drawing, ranks: dict[Any, float]
+) -> tuple[Iterator[str], list[dict[str, Any]], list[tuple[int, int, dict[str, Any]]]]:
+    """The panel's JSON in pieces, and the vis-network nodes and edges for pyvis."""
+    nodes, data = drawing.nodes, drawing.data
     index = {n: i for i, n in enumerate(nodes)}
-    communities = community_of(H)
-    class_colours = _palette(sorted({str(H.nodes[n]["cls"]) for n in nodes}))
+    class_colours = _palette(sorted({str(data[n]["cls"]) for n in nodes}))
     top = max((ranks[n] for n in nodes), default=1.0) or 1.0
-    vis_edges, panel_edges, statements = _edges(H, index)
+    vis_edges, panel_edges = _edges(drawing.groups, index)
 
     vis_nodes, panel_nodes = [], []
     for n in nodes:
-        d = H.nodes[n]
+        d = data[n]
         vis_nodes.append(
             {
                 "label": d["label"],
@@ -155,26 +217,38 @@ def _page_data(
                 "cls": str(d["cls"]),
                 "aliases": d["aliases"],
                 "articles": d["articles"],
-                "community": communities[n],
+                "community": drawing.communities[n],
             }
         )
-    articles = {a: {"title": None, "date": None} for n in nodes for a in H.nodes[n]["articles"]}
-    articles |= {
-        d["article"]: {"title": d["article_title"], "date": d["date"]}
-        for *_, d in H.edges(data=True)
-        if d["article"] is not None
-    }
-    panel = {
-        "nodes": panel_nodes,
-        "edges": panel_edges,
-        "statements": statements,
-        "articles": articles,
+    rest = {
         "classColours": class_colours,
-        "communityColours": list(_palette(sorted(set(communities.values()))).values()),
+        "communityColours": list(_palette(sorted(set(drawing.communities.values()))).values()),
         "otherColour": OTHER_COLOUR,
         "hiddenModalities": list(HIDDEN_BY_DEFAULT),
     }
+    panel = _panel_json({"nodes": panel_nodes, "edges": panel_edges}, drawing, rest)
     return panel, vis_nodes, vis_edges
+
+
+def _panel_json(head: dict[str, Any], drawing: _Drawing, rest: dict[str, Any]) -> Iterator[str]:
+    """``{**head, "statements": [...], "articles": {...}, **rest}`` as JSON, the statements
+    written as they are read; ``articles`` are those of the drawn nodes and statements."""
+    articles = {
+        a: {"title": None, "date": None} for n in drawing.nodes for a in drawing.data[n]["articles"]
+    }
+    expected = ((u, relation, v) for u, relation, v, n in drawing.groups for _ in range(n))
+    yield _json(head)[:-1] + ',"statements":['
+    for number, (u, v, s) in enumerate(drawing.statements):
+        if next(expected, None) != (u, s["relation"], v):
+            raise RuntimeError("the graph changed while its page was written")
+        if s["article"] is not None:
+            articles[s["article"]] = {"title": s["article_title"], "date": s["date"]}
+        statement = {k: s[k] for k in ("iri", "evidence", "article", "modality", "confidence")}
+        statement |= {"eventDate": s["event_date"], "reportedBy": s["reported_by"]}
+        yield ("," if number else "") + _json(statement)
+    if next(expected, None) is not None:
+        raise RuntimeError("the graph changed while its page was written")
+    yield "]," + _json({"articles": dict(sorted(articles.items())), **rest})[1:]
 
 
 def _options(n_nodes: int) -> dict[str, Any]:
@@ -206,22 +280,24 @@ def _options(n_nodes: int) -> dict[str, Any]:
     }
 
 
-def _json_script(element_id: str, data: Any) -> str:
+def _json(data: Any) -> str:
     """Data for the page's scripts, inert to the HTML parser: no ``<``, ``>`` or ``&``."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/json" id="{element_id}">{text}</script>'
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _panel(title: str, G: nx.MultiDiGraph, notice: str | None) -> str:
-    """The side panel's fixed HTML; explorer.js fills the lists from the page's JSON."""
+def _totals(G: nx.MultiDiGraph) -> tuple[int, int, int]:
+    """How many entities, statements and articles the whole graph holds."""
     articles = {d["article"] for *_, d in G.edges(data=True)} | {
         a for _, d in G.nodes(data=True) for a in d["articles"]
     }
-    stats = (
-        f"{G.number_of_nodes():,} entities, {G.number_of_edges():,} statements "
-        f"from {len(articles - {None}):,} articles"
-    )
+    return G.number_of_nodes(), G.number_of_edges(), len(articles - {None})
+
+
+def _panel(title: str, totals: tuple[int, int, int], notice: str | None) -> str:
+    """The side panel's fixed HTML; explorer.js fills the lists from the page's JSON."""
+    entities, statements, articles = totals
+    stats = f"{entities:,} entities, {statements:,} statements from {articles:,} articles"
     notice_html = f'<p id="kg-notice" class="kg-notice">{html.escape(notice)}</p>' if notice else ""
     return (
         (STATIC / "panel.html")
@@ -239,9 +315,39 @@ def render_html(
     hops: int = 2,
 ) -> str:
     """Return the explorer page of `G` as a string; see `write_html`."""
+    return "".join(_html_chunks(G, title, max_nodes, focus, hops))
+
+
+def _html_chunks(
+    G: nx.MultiDiGraph, title: str, max_nodes: int | None, focus: str | None, hops: int
+) -> Iterator[str]:
     ranks = _ranks(G)
     nodes, notice = _select(G, ranks, max_nodes, focus, hops)
-    panel, vis_nodes, vis_edges = _page_data(G, nodes, ranks)
+    return _page(_drawing(G, nodes), ranks, title, notice, _totals(G))
+
+
+def _view_chunks(view: RDFView, title: str, max_nodes: int | None) -> Iterator[str]:
+    """The page of ``view.to_networkx()``, from less: the entities are ranked on the
+    number of statements between each two, and the statements of the drawn entities
+    are read as the page is written."""
+    weighted = view.weighted()
+    ranks = _ranks(weighted)
+    nodes, notice = _select(weighted, ranks, max_nodes, None, 0)
+    statements = int(weighted.size(weight="weight"))
+    totals = (weighted.number_of_nodes(), statements, view.article_count())
+    return _page(_view_drawing(view, nodes), ranks, title, notice, totals)
+
+
+def _page(
+    drawing: _Drawing,
+    ranks: dict[Any, float],
+    title: str,
+    notice: str | None,
+    totals: tuple[int, int, int],
+) -> Iterator[str]:
+    """The page in pieces; `totals` count the entities, statements and articles of the
+    whole graph."""
+    panel, vis_nodes, vis_edges = _page_data(drawing, ranks)
     net = Network(height="100vh", width="100%", directed=True, cdn_resources="in_line")
     for i, attrs in enumerate(vis_nodes):
         net.add_node(i, **attrs)
@@ -256,17 +362,24 @@ def render_html(
     css = (STATIC / "explorer.css").read_text(encoding="utf-8")
     js = (STATIC / "explorer.js").read_text(encoding="utf-8")
     head = f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>"
-    tail = f"{_json_script('kg-data', panel)}\n<script>{js}</script>\n</body>"
-    for marker, new in [
-        ("<html>", '<!DOCTYPE html>\n<html lang="en">'),
-        ("</head>", head),
-        ("<body>", "<body>\n" + _panel(title, G, notice)),
-        ("</body>", tail),
-    ]:
+    for marker in ("<html>", "</head>", "<body>", "</body>"):
         if page.count(marker) != 1:
             raise RuntimeError(f"unexpected pyvis page: {marker!r} is not there once")
-        page = page.replace(marker, new)
-    return page
+    page = page.replace("<html>", '<!DOCTYPE html>\n<html lang="en">').replace("</head>", head)
+    page = page.replace("<body>", "<body>\n" + _panel(title, totals, notice))
+    body, end = page.split("</body>")
+    yield body
+    yield '<script type="application/json" id="kg-data">'
+    yield from panel
+    yield f"</script>\n<script>{js}</script>\n</body>"
+    yield end
+
+
+def _write(chunks: Iterable[str], path: str | Path) -> Path:
+    path = Path(path)
+    with path.open("w", encoding="utf-8") as f:
+        f.writelines(chunks)
+    return path
 
 
 def write_html(
@@ -321,10 +434,19 @@ def write_html(
     >>> write_html(G, "graph.html", focus="HTS", hops=1)  # doctest: +SKIP
     PosixPath('graph.html')
     """
-    path = Path(path)
-    page = render_html(G, title=title, max_nodes=max_nodes, focus=focus, hops=hops)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return _write(_html_chunks(G, title, max_nodes, focus, hops), path)
+
+
+def write_view_html(
+    view: RDFView, path: str | Path, *, title: str = "kg", max_nodes: int | None = 300
+) -> Path:
+    """Write the page that `write_html` writes of ``view.to_networkx()``; return the path.
+
+    The page is written as the drawn statements are read from the store, and the
+    entities are ranked on the number of statements between each two, so memory grows
+    with the drawn statements' relations, not with the graph.
+    """
+    return _write(_view_chunks(view, title, max_nodes), path)
 
 
 def show(G: nx.MultiDiGraph, *, height: int = 700, **kwargs: Any) -> HTML:

@@ -1,16 +1,24 @@
-"""Read the knowledge graph out of RDF into a NetworkX multigraph for analysis and views.
+"""Read the knowledge graph out of RDF into NetworkX for analysis and views.
 
 The RDF store keeps every extracted relation as a reified ``rdf:Statement`` with its
 provenance (see ``docs/rdf-model.md``). Graph algorithms and the HTML explorer want the
 opposite shape: entities as nodes and one edge per statement, with the provenance as edge
 attributes. Everything is read with SPARQL so that the same code works on an in-memory
-rdflib graph and on the Oxigraph store.
+rdflib graph, the Oxigraph store and a SPARQL endpoint.
+
+``RDFView`` reads that shape a batch of entities at a time and in a fixed order, so that a
+build can write it out (GraphML) or rank the entities (the HTML explorer) without holding
+every statement and its evidence sentence in memory; ``to_networkx`` collects it into one
+multigraph for notebooks.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cached_property
+from operator import itemgetter
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 from rdflib import Dataset, Graph
@@ -19,6 +27,24 @@ from rdflib.term import Node
 from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS
 from kg.records import MODALITIES
 
+# The attributes of the nodes and edges, in the order the views write them.
+NODE_ATTRIBUTES = ("label", "cls", "aliases", "articles")
+EDGE_ATTRIBUTES = (
+    "relation",
+    "modality",
+    "evidence",
+    "article",
+    "article_title",
+    "date",
+    "event_date",
+    "confidence",
+    "reported_by",
+)
+T = TypeVar("T")
+# Rows per query: rdflib holds the rows of a query until it is read, so these bound the
+# memory (one row with more is read alone).
+MENTIONS_PER_QUERY = 2048
+STATEMENTS_PER_QUERY = 512
 _PREFIXES = {  # plain strings: the Oxigraph store refuses Namespace objects
     prefix: str(namespace)
     for prefix, namespace in [
@@ -34,39 +60,51 @@ _PREFIXES = {  # plain strings: the Oxigraph store refuses Namespace objects
 
 # Entities are recognised by their IRI (docs/rdf-model.md), so that ontology classes or
 # articles that also carry an rdfs:label never become nodes.
-_ENTITIES = f"""
-SELECT ?e ?label ?cls WHERE {{
-    ?e a ?cls ; rdfs:label ?label .
-    FILTER(STRSTARTS(STR(?e), "{KGR}entity/"))
-}}
-"""
-_ALIASES = f"""
-SELECT ?e ?alias WHERE {{
-    ?e skos:altLabel ?alias .
-    FILTER(STRSTARTS(STR(?e), "{KGR}entity/"))
-}}
-"""
-_MENTIONS = """
-SELECT ?e ?id WHERE { ?a schema:mentions ?e ; dcterms:identifier ?id . }
-"""
-_STATEMENTS = """
+_ENTITY = f'?e a ?cls ; rdfs:label ?label . FILTER(STRSTARTS(STR(?e), "{KGR}entity/"))'
+_STATEMENT = (
+    "?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
+    "kg:modality ?modality ."
+)
+_ENTITIES = (
+    "SELECT ?e ?label ?cls (COUNT(?id) AS ?mentions) WHERE {{ "
+    + _ENTITY
+    + " OPTIONAL {{ ?a schema:mentions ?e ; dcterms:identifier ?id }} }} GROUP BY ?e ?label ?cls"
+)
+_ALIASES = "SELECT ?e ?alias WHERE {{ {values} ?e skos:altLabel ?alias . }}"
+_MENTIONS = "SELECT ?e ?id WHERE {{ {values} ?a schema:mentions ?e ; dcterms:identifier ?id . }}"
+_STATEMENTS = (
+    """
 SELECT ?st ?s ?p ?o ?modality ?evidence ?confidence ?event_date ?reported_by
        ?article_id ?title ?date
-WHERE {
-    ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-        kg:modality ?modality .
-    OPTIONAL { ?st kg:evidence ?evidence }
-    OPTIONAL { ?st kg:confidence ?confidence }
-    OPTIONAL { ?st kg:eventDate ?event_date }
-    OPTIONAL { ?st kg:reportedBy ?reported_by }
-    OPTIONAL {
+WHERE {{
+    {values} """
+    + _STATEMENT
+    + """
+    OPTIONAL {{ ?st kg:evidence ?evidence }}
+    OPTIONAL {{ ?st kg:confidence ?confidence }}
+    OPTIONAL {{ ?st kg:eventDate ?event_date }}
+    OPTIONAL {{ ?st kg:reportedBy ?reported_by }}
+    OPTIONAL {{
         ?st prov:wasDerivedFrom ?article .
-        OPTIONAL { ?article dcterms:identifier ?article_id }
-        OPTIONAL { ?article dcterms:title ?title }
-        OPTIONAL { ?article schema:datePublished ?date }
-    }
-}
+        OPTIONAL {{ ?article dcterms:identifier ?article_id }}
+        OPTIONAL {{ ?article dcterms:title ?title }}
+        OPTIONAL {{ ?article schema:datePublished ?date }}
+    }}
+}}
 """
+)
+_RELATIONS = (
+    "SELECT ?s ?p ?o (COUNT(DISTINCT ?st) AS ?n) WHERE {{ {values} "
+    + _STATEMENT
+    + " }} GROUP BY ?s ?p ?o"
+)
+_ARTICLES = (
+    "SELECT (COUNT(DISTINCT ?id) AS ?n) WHERE {{ {{ {values} "
+    + _STATEMENT
+    + " ?st prov:wasDerivedFrom/dcterms:identifier ?id . }} UNION {{ "
+    + _ENTITY
+    + " ?a schema:mentions ?e ; dcterms:identifier ?id . }} }}"
+)
 
 
 def _local(term: Node) -> str:
@@ -78,11 +116,213 @@ def _text(term: Node | None) -> str | None:
     return None if term is None else str(term)
 
 
+def _values(var: str, terms: Iterable[Node]) -> str:
+    """A VALUES clause that binds ``?var`` to each of `terms` in turn."""
+    return f"VALUES ?{var} {{ {' '.join(term.n3() for term in terms)} }}"
+
+
+def _batches(items: Iterable[T], size: Callable[[T], int], limit: int) -> Iterator[list[T]]:
+    """`items` in order, cut before their sizes add up to more than `limit`."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        if batch and total + size(item) > limit:
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += size(item)
+    if batch:
+        yield batch
+
+
 def _union(graph: Graph) -> Graph:
     """The graph that SPARQL should see: all named graphs of a Dataset at once."""
     if isinstance(graph, Dataset) and not graph.default_union:
         return Dataset(store=graph.store, default_union=True)
     return graph
+
+
+class _Structure(NamedTuple):
+    """What a view holds: the nodes and how many statements join them, no attributes."""
+
+    nodes: list[str]
+    others: dict[str, Node]  # the term of each node that is no entity
+    relations: list[tuple[int, int, str, int]]  # (subject, object, relation, statements)
+
+
+class RDFView:
+    """The entities and statements of an RDF graph, read by SPARQL a batch at a time.
+
+    Nodes come in a fixed order (entities sorted by IRI, then any other resource that a
+    statement is about, sorted), and edges in the order of their subject, object, then
+    statement IRI: the same graph gives the same sequence whatever store holds it. A view
+    holds the nodes and the number of statements that join each two by each relation;
+    attributes and evidence are read as they are asked for.
+
+    Parameters
+    ----------
+    graph : rdflib.Graph or rdflib.Dataset
+        A graph laid out as ``docs/rdf-model.md`` describes. A ``Dataset`` is read as
+        the union of its named graphs.
+    include : iterable of str, optional (default: all of ``kg.records.MODALITIES``)
+        The modalities of the statements to keep as edges.
+
+    Raises
+    ------
+    ValueError
+        If `include` names an unknown modality.
+    """
+
+    def __init__(self, graph: Graph, include: Iterable[str] = MODALITIES) -> None:
+        keep = set(include)
+        if unknown := keep - set(MODALITIES):
+            raise ValueError(f"unknown modalities {sorted(unknown)}; expected some of {MODALITIES}")
+        self._union = _union(graph)
+        # A filter, not VALUES: rdflib cannot evaluate an empty VALUES block.
+        kept = ", ".join(KG[m].n3() for m in MODALITIES if m in keep)
+        self._modalities = f"FILTER(?modality IN ({kept}))"
+
+    def _rows(self, query: str, values: str = "") -> Iterator[Any]:
+        return iter(self._union.query(query.format(values=values), initNs=_PREFIXES))
+
+    @cached_property
+    def _entities(self) -> dict[str, tuple[Node, str, str, int]]:
+        """Each entity's IRI, label, class and number of mentions; an entity typed twice
+        gets its first class in sorted order, so that it gets the same one on every run."""
+        found: dict[str, tuple[Node, str, str, int]] = {}
+        for e, label, cls, n in sorted(self._rows(_ENTITIES), key=lambda row: tuple(map(str, row))):
+            found.setdefault(str(e), (e, str(label), _local(cls), int(n)))
+        return found
+
+    @cached_property
+    def _structure(self) -> _Structure:
+        counts: Counter[tuple[str, str, str]] = Counter()
+        terms: dict[str, Node] = {}
+        for s, p, o, n in self._rows(_RELATIONS, self._modalities):
+            terms.setdefault(str(s), s)
+            terms.setdefault(str(o), o)
+            counts[str(s), str(o), _local(p)] += int(n)
+        others = sorted(terms.keys() - self._entities.keys())
+        nodes = [*self._entities, *others]
+        index = {n: i for i, n in enumerate(nodes)}
+        relations = sorted((index[s], index[o], p, n) for (s, o, p), n in counts.items())
+        return _Structure(nodes, {n: terms[n] for n in others}, relations)
+
+    @property
+    def nodes(self) -> list[str]:
+        """Every node: the entities, then the other resources of kept statements."""
+        return self._structure.nodes
+
+    def _term(self, node: str) -> Node:
+        entity = self._entities.get(node)
+        return entity[0] if entity is not None else self._structure.others[node]
+
+    def node_data(self, nodes: Sequence[str] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each of `nodes` (default: ``nodes``) with the attributes of ``to_networkx``."""
+
+        def rows(n: str) -> int:
+            return 1 + (self._entities[n][3] if n in self._entities else 0)
+
+        for batch in _batches(self.nodes if nodes is None else nodes, rows, MENTIONS_PER_QUERY):
+            values = _values("e", (self._entities[n][0] for n in batch if n in self._entities))
+            aliases: defaultdict[str, set[str]] = defaultdict(set)
+            articles: defaultdict[str, set[str]] = defaultdict(set)
+            for e, alias in self._rows(_ALIASES, values):
+                aliases[str(e)].add(str(alias))
+            for e, article_id in self._rows(_MENTIONS, values):
+                articles[str(e)].add(str(article_id))
+            for n in batch:
+                if n not in self._entities:  # a statement about a resource that is no entity
+                    yield n, {"label": _local(n), "cls": None, "aliases": [], "articles": []}
+                    continue
+                _, label, cls, _ = self._entities[n]
+                attrs = {"label": label, "cls": cls, "aliases": sorted(aliases[n] - {label})}
+                yield n, attrs | {"articles": sorted(articles[n])}
+
+    def _groups(
+        self, nodes: Sequence[str], by_relation: bool
+    ) -> Iterator[tuple[tuple[str, ...], int]]:
+        """The (subject, object), or (subject, relation, object), of the statements between
+        `nodes` with their number of statements, in the order of `nodes`."""
+        position = {n: i for i, n in enumerate(nodes)}
+        counts: Counter[tuple[Any, ...]] = Counter()
+        for u, relation, v, n in self.relations(nodes):
+            i, j = position[u], position[v]
+            counts[(i, relation, j) if by_relation else (i, j)] += n
+        for key in sorted(counts):
+            subject, obj = nodes[key[0]], nodes[key[-1]]
+            yield ((subject, key[1], obj) if by_relation else (subject, obj)), counts[key]
+
+    def edges(
+        self, nodes: Sequence[str] | None = None, by_relation: bool = False
+    ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """The statements between `nodes` (default: all) as ``(subject, object, statement
+        IRI, attributes)`` with the attributes of ``to_networkx``, in the order of their
+        subject in `nodes`, then relation if `by_relation`, then object in `nodes`, then IRI."""
+        groups = self._groups(self.nodes if nodes is None else nodes, by_relation)
+        for batch in _batches(groups, itemgetter(1), STATEMENTS_PER_QUERY):
+            wanted = {key: i for i, (key, _) in enumerate(batch)}
+            subjects = dict.fromkeys(key[0] for key, _ in batch)
+            objects = ", ".join(self._term(o).n3() for o in dict.fromkeys(k[-1] for k, _ in batch))
+            # Objects in a filter: VALUES for both ends would join every two.
+            values = f"{_values('s', map(self._term, subjects))} FILTER(?o IN ({objects}))"
+            found = {}
+            # Rows in full order first, so that a statement read twice keeps the same row.
+            rows = self._rows(_STATEMENTS, f"{values} {self._modalities}")
+            for row in sorted(rows, key=lambda r: tuple(map(str, r))):
+                s, relation, o = str(row.s), _local(row.p), str(row.o)
+                group = wanted.get((s, relation, o) if by_relation else (s, o))
+                if group is not None:
+                    found[s, o, str(row.st)] = group, row
+            for (s, o, st), (_, row) in sorted(found.items(), key=lambda kv: (kv[1][0], kv[0][2])):
+                confidence = None if row.confidence is None else float(row.confidence.toPython())
+                yield (
+                    s,
+                    o,
+                    st,
+                    {
+                        "relation": _local(row.p),
+                        "modality": _local(row.modality),
+                        "evidence": _text(row.evidence),
+                        "article": _text(row.article_id),
+                        "article_title": _text(row.title),
+                        "date": _text(row.date),
+                        "event_date": _text(row.event_date),
+                        "confidence": confidence,
+                        "reported_by": _text(row.reported_by),
+                    },
+                )
+
+    def relations(self, nodes: Sequence[str] | None = None) -> Iterator[tuple[str, str, str, int]]:
+        """``(subject, relation, object, number of statements)`` for every relation stated
+        between `nodes` (default: all), without reading the statements."""
+        all_nodes = self.nodes
+        among = None if nodes is None else set(nodes)
+        for i, j, relation, n in self._structure.relations:
+            u, v = all_nodes[i], all_nodes[j]
+            if among is None or (u in among and v in among):
+                yield u, relation, v, n
+
+    def weighted(self) -> nx.Graph:
+        """Every node, joined by an undirected edge whose ``weight`` is the number of
+        statements between the two: enough to rank the entities, without their evidence."""
+        H = nx.Graph()
+        H.add_nodes_from(self.nodes)
+        for u, _, v, n in self.relations():
+            H.add_edge(u, v, weight=H.get_edge_data(u, v, {"weight": 0})["weight"] + n)
+        return H
+
+    def article_count(self) -> int:
+        """How many articles state a kept statement or mention an entity."""
+        [(n,)] = self._rows(_ARTICLES, self._modalities)
+        return int(n)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """Every node and statement as one multigraph (see ``to_networkx``)."""
+        G = nx.MultiDiGraph()
+        G.add_nodes_from(self.node_data())
+        G.add_edges_from(self.edges())
+        return G
 
 
 def to_networkx(graph: Graph, include: Iterable[str] = MODALITIES) -> nx.MultiDiGraph:
@@ -120,6 +360,7 @@ def to_networkx(graph: Graph, include: Iterable[str] = MODALITIES) -> nx.MultiDi
 
     See Also
     --------
+    RDFView : the same nodes and edges, a batch at a time.
     kg.html.write_html : draw the multigraph as an offline HTML page.
     kg.export : write it as GraphML, GEXF, JSON or CSV.
 
@@ -130,54 +371,4 @@ def to_networkx(graph: Graph, include: Iterable[str] = MODALITIES) -> nx.MultiDi
     >>> G.number_of_nodes(), G.number_of_edges()
     (0, 0)
     """
-    keep = set(include)
-    if unknown := keep - set(MODALITIES):
-        raise ValueError(f"unknown modalities {sorted(unknown)}; expected some of {MODALITIES}")
-    union = _union(graph)
-
-    def rows(query: str):
-        return union.query(query, initNs=_PREFIXES)
-
-    G = nx.MultiDiGraph()
-    aliases: defaultdict[str, set[str]] = defaultdict(set)
-    articles: defaultdict[str, set[str]] = defaultdict(set)
-    for e, alias in rows(_ALIASES):
-        aliases[str(e)].add(str(alias))
-    for e, article_id in rows(_MENTIONS):
-        articles[str(e)].add(str(article_id))
-    # Sorted, first row wins: an entity typed twice deterministically gets the same class.
-    for e, label, cls in sorted(rows(_ENTITIES)):
-        if str(e) in G:
-            continue
-        G.add_node(
-            str(e),
-            label=str(label),
-            cls=_local(cls),
-            aliases=sorted(aliases[str(e)] - {str(label)}),
-            articles=sorted(articles[str(e)]),
-        )
-
-    for row in rows(_STATEMENTS):
-        modality = _local(row.modality)
-        if modality not in keep:
-            continue
-        G.add_edge(
-            str(row.s),
-            str(row.o),
-            key=str(row.st),
-            relation=_local(row.p),
-            modality=modality,
-            evidence=_text(row.evidence),
-            article=_text(row.article_id),
-            article_title=_text(row.title),
-            date=_text(row.date),
-            event_date=_text(row.event_date),
-            confidence=None if row.confidence is None else float(row.confidence.toPython()),
-            reported_by=_text(row.reported_by),
-        )
-
-    # A statement about a resource missing from the entities graph still gets a usable node.
-    for node, data in G.nodes(data=True):
-        if "label" not in data:
-            data.update(label=_local(node), cls=None, aliases=[], articles=[])
-    return G
+    return RDFView(graph, include).to_networkx()

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.export import write_graphml
-from kg.html import write_html
-from kg.network import to_networkx
+from kg.export import write_view_graphml
+from kg.html import write_view_html
+from kg.network import RDFView
 
 if TYPE_CHECKING:
     from kg.pipeline import BuildConfig
@@ -19,8 +19,11 @@ def write_outputs(store: Store, out: Path, config: BuildConfig) -> None:
     """graph.ttl, graph.trig, graph.graphml, graph.html and stats.json under ``out``."""
     store.export(out / "graph.ttl", "turtle")
     store.export(out / "graph.trig", "trig")
-    graph = to_networkx(store.dataset)
-    write_graphml(graph, out / "graph.graphml")
-    write_html(graph, out / "graph.html", title="Knowledge graph", max_nodes=config.html_max_nodes)
+    # Read from the store a batch at a time: memory does not grow with the corpus.
+    view = RDFView(store.dataset)
+    write_view_graphml(view, out / "graph.graphml")
+    write_view_html(
+        view, out / "graph.html", title="Knowledge graph", max_nodes=config.html_max_nodes
+    )
     stats = store.stats()
     (out / "stats.json").write_text(json.dumps(stats, indent=2, sort_keys=True), encoding="utf-8")
