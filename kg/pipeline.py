@@ -266,7 +266,7 @@ def build_into(
     manifest = out / "cache" / "manifest.json" if out is not None else None
     previous = json.loads(manifest.read_text("utf-8")) if manifest and manifest.exists() else {}
     if persistent and stored == wanted and all(previous.get(k) == v for k, v in state.items()):
-        stats = store.stats()
+        stats = _stats(store, out)
         report.unchanged, report.up_to_date, report.articles = sorted(wanted), True, len(wanted)
         report.entities, report.statements = stats["entities"], stats["statements"]
         return report
@@ -308,18 +308,25 @@ def build_into(
     }
     corpus = (_confident(_cached(cache, i, wanted[i]), config.min_confidence) for i in ids)
     digests = write_store(store, corpus, entities, iri_of, unchanged)
-    stats = store.stats()
+    if out is not None:
+        write_outputs(store, out, config)
+    stats = _stats(store, out)
     report.articles, report.entities, report.statements = (
         len(ids),
         stats["entities"],
         stats["statements"],
     )
-    if out is not None:
-        write_outputs(store, out, config)
-        if manifest is not None:
-            text = json.dumps({**state, "graphs": digests}, sort_keys=True)
-            manifest.write_text(text, encoding="utf-8")
+    if manifest is not None:
+        text = json.dumps({**state, "graphs": digests}, sort_keys=True)
+        manifest.write_text(text, encoding="utf-8")
     return report
+
+
+def _stats(store, out: Path | None) -> dict:
+    """The store's statistics: as the outputs' stats.json has them, else counted by SPARQL
+    (counting walks the whole store)."""
+    path = out / "stats.json" if out is not None else None
+    return json.loads(path.read_text("utf-8")) if path and path.exists() else store.stats()
 
 
 def _inside(source: str, folder: Path) -> bool:

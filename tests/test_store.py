@@ -288,6 +288,13 @@ def test_export_is_byte_identical_whatever_the_store_and_order(tmp_path: Path) -
     assert lines == sorted(lines, key=lambda line: line.rsplit(" ", 2)[1])
 
 
+def test_turtle_from_the_trig_export_is_the_turtle_export(store: Store, tmp_path: Path) -> None:
+    build(store, sample_extraction(evidence=HOSTILE), sample_extraction("001_other"))
+    trig = store.export(tmp_path / "graph.trig", "trig")
+    direct = store.export(tmp_path / "direct.ttl", "turtle").read_bytes()
+    assert store.export(tmp_path / "graph.ttl", "turtle", source=trig).read_bytes() == direct
+
+
 def test_turtle_export_is_the_union_of_the_graphs(store: Store, tmp_path: Path) -> None:
     build(store, sample_extraction(), sample_extraction("001_other"))
     parsed = Graph().parse(store.export(tmp_path / "graph.ttl"), format="turtle")
