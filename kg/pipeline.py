@@ -368,16 +368,17 @@ def write_store(
     """
     from rdflib import URIRef
 
-    from kg.rdf import article_quads, direct_quads, entity_quads
+    from kg.rdf import Quad, article_quads, direct_quads, entity_quads
 
     unchanged = unchanged or {}
-    direct, digests = [], {}
+    direct: set[Quad] = set()  # many articles state the same relation
+    digests: dict[str, str] = {}
 
     def changed() -> Iterator[tuple[str, Iterator]]:
         for ex in corpus:
             keys = sorted({e.key for e in ex.entities})
             local = {key: URIRef(iri_of[(ex.article.id, key)]) for key in keys}
-            direct.extend(direct_quads(ex, local))
+            direct.update(direct_quads(ex, local))
             makings = json.dumps([ex.article.content_hash, list(local.items())])
             digest = digests[ex.article.id] = hashlib.sha256(makings.encode()).hexdigest()
             if unchanged.get(ex.article.id) != digest:

@@ -8,6 +8,7 @@ graphs that answer SPARQL with DataFrames.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 import kg
 from kg.pipeline import BuildConfig, BuildReport, build, remove
+from kg.store import Store
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "articles"
 IDS = ("000_c8adc63d4404ca73", "001_db540ac65a82172c")
@@ -81,12 +83,27 @@ def test_unchanged_build_is_up_to_date(copy: Built) -> None:
     assert report.unchanged == list(IDS)
 
 
-def test_changed_article_is_the_only_one_extracted_again(copy: Built) -> None:
+def test_changed_article_is_the_only_one_extracted_and_stored_again(
+    copy: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[str] = []
+    replace_articles = Store.replace_articles
+
+    def spy(store: Store, articles: Iterable[tuple[str, Iterable]]) -> None:
+        def recorded() -> Iterator[tuple[str, Iterable]]:
+            for article_id, quads in articles:
+                written.append(article_id)
+                yield article_id, quads
+
+        replace_articles(store, recorded())
+
+    monkeypatch.setattr(Store, "replace_articles", spy)
     before = statements(copy.out)
     path = copy.articles / f"{IDS[1]}.txt"
     path.write_text(path.read_text(encoding="utf-8") + f"\n{NEW_SENTENCE}\n", encoding="utf-8")
     report = build([copy.articles], copy.out, CONFIG)
     assert (report.extracted, report.unchanged) == ([IDS[1]], [IDS[0]])
+    assert written == [IDS[1]]  # the other article's graph is stored as it would be written
     after = statements(copy.out)
     untouched = after[after["id"] == IDS[0]].reset_index(drop=True)
     pd.testing.assert_frame_equal(untouched, before[before["id"] == IDS[0]].reset_index(drop=True))
