@@ -45,8 +45,9 @@ EXPORT_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 # Quads per Oxigraph transaction when new article graphs are added in bulk: bigger batches
-# are no faster, and a batch is held in memory until it commits.
-BATCH_QUADS = 20_000
+# are no faster, and a batch (with RocksDB's write buffers, about 1.3 KB a quad) is held
+# in memory until it is flushed.
+BATCH_QUADS = 50_000
 # Every graph but the ontology: exports import the ontology rather than copy it.
 _DATA_QUADS = f"""
     CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}>) }}
@@ -161,9 +162,15 @@ class Store:
                 continue
             batch += self._ox_quads(graph, quads)
             if len(batch) >= BATCH_QUADS:
-                self._oxigraph.extend(batch)
+                self._add(batch)
                 batch = []
-        self._oxigraph.extend(batch)
+        self._add(batch)
+
+    def _add(self, quads: list[ox.Quad]) -> None:
+        """Add ``quads`` in one transaction, then flush: RocksDB's write buffers would
+        otherwise grow with every batch, and memory with the corpus."""
+        self._oxigraph.extend(quads)
+        self._oxigraph.flush()
 
     def remove_article(self, article_id: str) -> None:
         self._replace(article_graph_iri(article_id), ())
@@ -187,7 +194,7 @@ class Store:
             self.dataset.remove_graph(graph)
             self.dataset.addN((s, p, o, graph) for s, p, o in triples)
         elif not self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
-            self._oxigraph.extend(self._ox_quads(graph, quads))  # one transaction
+            self._add(self._ox_quads(graph, quads))
         else:
             # One SPARQL update is one Oxigraph transaction: a crash midway leaves the old
             # graph or the new one. It goes to the store itself, as rdflib's Dataset.update
