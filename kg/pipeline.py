@@ -1,9 +1,11 @@
 """The build: articles -> spaCy docs -> extractions -> resolved entities -> store -> outputs.
 
 Extraction is the expensive step, so each article's ``Extraction`` is cached as JSON under
-``<out>/cache`` keyed by its content hash; resolution and RDF writing are recomputed from
-the cache, which keeps entity merges and IRIs consistent across the whole corpus. A build
-whose inputs and settings are unchanged does nothing but say so.
+``<out>/cache`` keyed by its content hash (by the worker that extracted it); resolution is
+recomputed from the cache, which keeps entity merges and IRIs consistent across the whole
+corpus, and an article's graph is written again only when its extraction or the IRIs of
+its entities changed. A build whose inputs and settings are unchanged does nothing but
+say so.
 """
 
 from __future__ import annotations
@@ -118,8 +120,9 @@ def _cache_batch(articles: list[Article], cache: Cache) -> list[tuple[str, list[
     return outlines
 
 
-def _map_batches(function: Callable[[list[Article]], T], articles: Iterable[Article],
-                 config: BuildConfig) -> Iterator[T]:
+def _map_batches(
+    function: Callable[[list[Article]], T], articles: Iterable[Article], config: BuildConfig
+) -> Iterator[T]:
     """``function`` of each batch of ``articles``, in order: in this process when
     ``config.workers`` <= 1, else in that many worker processes."""
     batches = _batches(articles, BATCH_SIZE)
@@ -296,16 +299,12 @@ def build_into(
     ids = sorted(entities_of)
     entities, iri_of = resolve(_outline(i, entities_of[i]) for i in ids)
     del entities_of
-    # The manifest's graph digests hold for the store as the last build left it; they go
+    # The manifest's graph digests describe the store as the last build left it: they go
     # before the store changes, so that a build killed midway leaves none that lie.
     if manifest is not None:
         manifest.unlink(missing_ok=True)
-    same_config = previous.get("config") == state["config"]
-    unchanged = {
-        article_id: digest
-        for article_id, digest in previous.get("graphs", {}).items()
-        if same_config and stored.get(article_id) == wanted.get(article_id)
-    }
+    kept = previous.get("graphs", {}) if previous.get("config") == state["config"] else {}
+    unchanged = {i: digest for i, digest in kept.items() if stored.get(i) == wanted.get(i)}
     corpus = (_confident(_cached(cache, i, wanted[i]), config.min_confidence) for i in ids)
     digests = write_store(store, corpus, entities, iri_of, unchanged)
     if out is not None:
