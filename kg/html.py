@@ -355,6 +355,7 @@ def _page(
         net.add_edge(u, v, **attrs)
     net.options = _options(len(vis_nodes))  # a dict: pyvis writes it as JSON
     page = net.generate_html()
+    del net, vis_nodes, vis_edges  # pyvis keeps a copy of the page
 
     page = _EMPTY_HEADING.sub("", _REMOTE_TAG.sub("", page))
     if REMOTE_URL.search(page):
@@ -368,7 +369,9 @@ def _page(
     page = page.replace("<html>", '<!DOCTYPE html>\n<html lang="en">').replace("</head>", head)
     page = page.replace("<body>", "<body>\n" + _panel(title, totals, notice))
     body, end = page.split("</body>")
+    del page  # the statements are read with no copy of the page held
     yield body
+    del body
     yield '<script type="application/json" id="kg-data">'
     yield from panel
     yield f"</script>\n<script>{js}</script>\n</body>"

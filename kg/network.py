@@ -6,14 +6,16 @@ opposite shape: entities as nodes and one edge per statement, with the provenanc
 attributes. Everything is read with SPARQL so that the same code works on an in-memory
 rdflib graph, the Oxigraph store and a SPARQL endpoint.
 
-``RDFView`` reads that shape a batch of entities at a time and in a fixed order, so that a
-build can write it out (GraphML) or rank the entities (the HTML explorer) without holding
-every statement and its evidence sentence in memory; ``to_networkx`` collects it into one
-multigraph for notebooks.
+``RDFView`` reads that shape in a fixed order, a query's worth of statements at a time, and
+holds only the nodes and the number of statements between them: a build writes GraphML
+and ranks the entities of the HTML explorer from it without holding every statement and
+its evidence sentence in memory. ``to_networkx`` collects it into one multigraph for
+notebooks.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
@@ -22,6 +24,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 from rdflib import Dataset, Graph
+from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS
@@ -43,8 +46,8 @@ EDGE_ATTRIBUTES = (
 T = TypeVar("T")
 # Rows per query: rdflib holds the rows of a query until it is read, so these bound the
 # memory (one row with more is read alone).
-MENTIONS_PER_QUERY = 2048
-STATEMENTS_PER_QUERY = 512
+MENTIONS_PER_QUERY = 8192
+STATEMENTS_PER_QUERY = 2048
 _PREFIXES = {  # plain strings: the Oxigraph store refuses Namespace objects
     prefix: str(namespace)
     for prefix, namespace in [
@@ -66,44 +69,47 @@ _STATEMENT = (
     "kg:modality ?modality ."
 )
 _ENTITIES = (
-    "SELECT ?e ?label ?cls (COUNT(?id) AS ?mentions) WHERE {{ "
+    "SELECT ?e ?label ?cls (COUNT(?a) AS ?mentions) WHERE {{ "
     + _ENTITY
-    + " OPTIONAL {{ ?a schema:mentions ?e ; dcterms:identifier ?id }} }} GROUP BY ?e ?label ?cls"
+    + " OPTIONAL {{ ?a schema:mentions ?e }} }} GROUP BY ?e ?label ?cls"
 )
-_ALIASES = "SELECT ?e ?alias WHERE {{ {values} ?e skos:altLabel ?alias . }}"
-_MENTIONS = "SELECT ?e ?id WHERE {{ {values} ?a schema:mentions ?e ; dcterms:identifier ?id . }}"
+_ALIASES = "SELECT ?e ?alias WHERE {{ {restrict} ?e skos:altLabel ?alias . }}"
+_MENTIONS = "SELECT ?e ?a WHERE {{ {restrict} ?a schema:mentions ?e . }}"
+# Articles are read once, not with each statement: rdflib's literals cost more than the query.
+_ARTICLE_DATA = """
+SELECT ?a ?id ?title (STR(?published) AS ?date) WHERE {{
+    ?a dcterms:identifier ?id .
+    OPTIONAL {{ ?a dcterms:title ?title }}
+    OPTIONAL {{ ?a schema:datePublished ?published }}
+}}
+"""
 _STATEMENTS = (
     """
-SELECT ?st ?s ?p ?o ?modality ?evidence ?confidence ?event_date ?reported_by
-       ?article_id ?title ?date
+SELECT ?st ?s ?p ?o ?modality ?evidence (STR(?c) AS ?confidence) (STR(?d) AS ?event_date)
+       ?reported_by ?article
 WHERE {{
-    {values} """
+    {restrict} """
     + _STATEMENT
     + """
     OPTIONAL {{ ?st kg:evidence ?evidence }}
-    OPTIONAL {{ ?st kg:confidence ?confidence }}
-    OPTIONAL {{ ?st kg:eventDate ?event_date }}
+    OPTIONAL {{ ?st kg:confidence ?c }}
+    OPTIONAL {{ ?st kg:eventDate ?d }}
     OPTIONAL {{ ?st kg:reportedBy ?reported_by }}
-    OPTIONAL {{
-        ?st prov:wasDerivedFrom ?article .
-        OPTIONAL {{ ?article dcterms:identifier ?article_id }}
-        OPTIONAL {{ ?article dcterms:title ?title }}
-        OPTIONAL {{ ?article schema:datePublished ?date }}
-    }}
+    OPTIONAL {{ ?st prov:wasDerivedFrom ?article }}
 }}
 """
 )
 _RELATIONS = (
-    "SELECT ?s ?p ?o (COUNT(DISTINCT ?st) AS ?n) WHERE {{ {values} "
+    "SELECT ?s ?p ?o (COUNT(DISTINCT ?st) AS ?n) WHERE {{ {restrict} "
     + _STATEMENT
     + " }} GROUP BY ?s ?p ?o"
 )
 _ARTICLES = (
-    "SELECT (COUNT(DISTINCT ?id) AS ?n) WHERE {{ {{ {values} "
+    "SELECT (COUNT(DISTINCT ?id) AS ?n) WHERE {{ {{ SELECT DISTINCT ?a WHERE {{ {{ {restrict} "
     + _STATEMENT
-    + " ?st prov:wasDerivedFrom/dcterms:identifier ?id . }} UNION {{ "
+    + " ?st prov:wasDerivedFrom ?a }} UNION {{ "
     + _ENTITY
-    + " ?a schema:mentions ?e ; dcterms:identifier ?id . }} }}"
+    + " ?a schema:mentions ?e }} }} }} ?a dcterms:identifier ?id }}"
 )
 
 
@@ -121,7 +127,7 @@ def _values(var: str, terms: Iterable[Node]) -> str:
     return f"VALUES ?{var} {{ {' '.join(term.n3() for term in terms)} }}"
 
 
-def _batches(items: Iterable[T], size: Callable[[T], int], limit: int) -> Iterator[list[T]]:
+def _batches(items: Iterable[T], size: Callable[[T], int], limit: float) -> Iterator[list[T]]:
     """`items` in order, cut before their sizes add up to more than `limit`."""
     batch: list[T] = []
     total = 0
@@ -178,12 +184,15 @@ class RDFView:
         if unknown := keep - set(MODALITIES):
             raise ValueError(f"unknown modalities {sorted(unknown)}; expected some of {MODALITIES}")
         self._union = _union(graph)
+        # rdflib's own engine reads the whole graph for each query, and a graph in its
+        # memory store is all in memory already: that one is read in one query.
+        self._batched = not isinstance(self._union.store, Memory)
         # A filter, not VALUES: rdflib cannot evaluate an empty VALUES block.
         kept = ", ".join(KG[m].n3() for m in MODALITIES if m in keep)
         self._modalities = f"FILTER(?modality IN ({kept}))"
 
-    def _rows(self, query: str, values: str = "") -> Iterator[Any]:
-        return iter(self._union.query(query.format(values=values), initNs=_PREFIXES))
+    def _rows(self, query: str, restrict: str = "") -> Iterator[Any]:
+        return iter(self._union.query(query.format(restrict=restrict), initNs=_PREFIXES))
 
     @cached_property
     def _entities(self) -> dict[str, tuple[Node, str, str, int]]:
@@ -193,6 +202,12 @@ class RDFView:
         for e, label, cls, n in sorted(self._rows(_ENTITIES), key=lambda row: tuple(map(str, row))):
             found.setdefault(str(e), (e, str(label), _local(cls), int(n)))
         return found
+
+    @cached_property
+    def _articles(self) -> dict[str, tuple[str, str | None, str | None]]:
+        """The identifier, title and publication date of every article."""
+        rows = sorted(self._rows(_ARTICLE_DATA), key=lambda row: tuple(map(str, row)))
+        return {str(a): (str(i), _text(title), _text(date)) for a, i, title, date in rows}
 
     @cached_property
     def _structure(self) -> _Structure:
@@ -217,20 +232,27 @@ class RDFView:
         entity = self._entities.get(node)
         return entity[0] if entity is not None else self._structure.others[node]
 
+    def _term_n3(self, node: str) -> str:
+        return self._term(node).n3()
+
     def node_data(self, nodes: Sequence[str] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """Each of `nodes` (default: ``nodes``) with the attributes of ``to_networkx``."""
 
         def rows(n: str) -> int:
             return 1 + (self._entities[n][3] if n in self._entities else 0)
 
-        for batch in _batches(self.nodes if nodes is None else nodes, rows, MENTIONS_PER_QUERY):
-            values = _values("e", (self._entities[n][0] for n in batch if n in self._entities))
+        limit = MENTIONS_PER_QUERY if self._batched else math.inf
+        for batch in _batches(self.nodes if nodes is None else nodes, rows, limit):
+            entities = [self._entities[n][0] for n in batch if n in self._entities]
+            values = _values("e", entities) if self._batched or nodes is not None else ""
             aliases: defaultdict[str, set[str]] = defaultdict(set)
             articles: defaultdict[str, set[str]] = defaultdict(set)
-            for e, alias in self._rows(_ALIASES, values):
-                aliases[str(e)].add(str(alias))
-            for e, article_id in self._rows(_MENTIONS, values):
-                articles[str(e)].add(str(article_id))
+            if entities:  # rdflib cannot evaluate an empty VALUES block
+                for e, alias in self._rows(_ALIASES, values):
+                    aliases[str(e)].add(str(alias))
+                for e, a in self._rows(_MENTIONS, values):
+                    if (article := self._articles.get(str(a))) is not None:
+                        articles[str(e)].add(article[0])
             for n in batch:
                 if n not in self._entities:  # a statement about a resource that is no entity
                     yield n, {"label": _local(n), "cls": None, "aliases": [], "articles": []}
@@ -260,12 +282,15 @@ class RDFView:
         IRI, attributes)`` with the attributes of ``to_networkx``, in the order of their
         subject in `nodes`, then relation if `by_relation`, then object in `nodes`, then IRI."""
         groups = self._groups(self.nodes if nodes is None else nodes, by_relation)
-        for batch in _batches(groups, itemgetter(1), STATEMENTS_PER_QUERY):
+        limit = STATEMENTS_PER_QUERY if self._batched else math.inf
+        for batch in _batches(groups, itemgetter(1), limit):
             wanted = {key: i for i, (key, _) in enumerate(batch)}
-            subjects = dict.fromkeys(key[0] for key, _ in batch)
-            objects = ", ".join(self._term(o).n3() for o in dict.fromkeys(k[-1] for k, _ in batch))
-            # Objects in a filter: VALUES for both ends would join every two.
-            values = f"{_values('s', map(self._term, subjects))} FILTER(?o IN ({objects}))"
+            values = ""
+            if self._batched or nodes is not None:
+                subjects = _values("s", map(self._term, dict.fromkeys(k[0] for k, _ in batch)))
+                objects = ", ".join(map(self._term_n3, dict.fromkeys(k[-1] for k, _ in batch)))
+                # Objects in a filter: VALUES for both ends would join every two.
+                values = f"{subjects} FILTER(?o IN ({objects}))"
             found = {}
             # Rows in full order first, so that a statement read twice keeps the same row.
             rows = self._rows(_STATEMENTS, f"{values} {self._modalities}")
@@ -275,23 +300,19 @@ class RDFView:
                 if group is not None:
                     found[s, o, str(row.st)] = group, row
             for (s, o, st), (_, row) in sorted(found.items(), key=lambda kv: (kv[1][0], kv[0][2])):
-                confidence = None if row.confidence is None else float(row.confidence.toPython())
-                yield (
-                    s,
-                    o,
-                    st,
-                    {
-                        "relation": _local(row.p),
-                        "modality": _local(row.modality),
-                        "evidence": _text(row.evidence),
-                        "article": _text(row.article_id),
-                        "article_title": _text(row.title),
-                        "date": _text(row.date),
-                        "event_date": _text(row.event_date),
-                        "confidence": confidence,
-                        "reported_by": _text(row.reported_by),
-                    },
-                )
+                article_id, title, date = self._articles.get(str(row.article), (None, None, None))
+                attrs = {
+                    "relation": _local(row.p),
+                    "modality": _local(row.modality),
+                    "evidence": _text(row.evidence),
+                    "article": article_id,
+                    "article_title": title,
+                    "date": date,
+                    "event_date": _text(row.event_date),
+                    "confidence": None if row.confidence is None else float(row.confidence),
+                    "reported_by": _text(row.reported_by),
+                }
+                yield s, o, st, attrs
 
     def relations(self, nodes: Sequence[str] | None = None) -> Iterator[tuple[str, str, str, int]]:
         """``(subject, relation, object, number of statements)`` for every relation stated

@@ -49,6 +49,15 @@ def test_docstring_examples_hold() -> None:
     assert doctest.testmod(kg.analytics).failed == 0
 
 
+def test_communities_read_statement_counts_as_a_digraph_weight(G: nx.MultiDiGraph) -> None:
+    counted = nx.DiGraph()
+    counted.add_nodes_from(G)
+    for u, v in G.edges():
+        counted.add_edge(u, v, weight=counted.get_edge_data(u, v, {"weight": 0})["weight"] + 1)
+    assert max(w for *_, w in counted.edges(data="weight")) > 1  # parallel statements
+    assert communities(counted) == communities(G)
+
+
 def test_rankings_put_the_hub_first_and_isolated_entities_last(G: nx.MultiDiGraph) -> None:
     frame = rankings(G, top=None)
     assert list(frame.columns) == list(kg.analytics.RANKING_COLUMNS)
@@ -157,8 +166,10 @@ def test_one_article_stating_and_negating_is_no_contradiction(G: nx.MultiDiGraph
     G.add_edge(
         entity("beta"),
         entity("xville"),
-        **{**G.edges[entity("alpha"), entity("xville"), str(KGR["statement/a1-1"])],
-           "article": "a2"},
+        **{
+            **G.edges[entity("alpha"), entity("xville"), str(KGR["statement/a1-1"])],
+            "article": "a2",
+        },
     )
     assert agreement(G)["contradictions"].empty
 

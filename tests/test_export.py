@@ -7,7 +7,10 @@ import json
 from pathlib import Path
 
 import networkx as nx
+import pytest
+from test_network import on_oxigraph, synthetic_dataset
 
+import kg.network
 from kg.export import (
     EDGE_COLUMNS,
     flatten,
@@ -16,8 +19,10 @@ from kg.export import (
     write_gexf,
     write_graphml,
     write_node_link_json,
+    write_view_graphml,
 )
 from kg.namespaces import KGR
+from kg.network import RDFView, to_networkx
 
 HTS = str(KGR["entity/hts"])
 HAMA = str(KGR["entity/hama"])
@@ -41,6 +46,30 @@ def test_graphml_reads_back_with_statement_ids(
     assert back.nodes[HTS]["label"] == "Hayat Tahrir al-Sham"
     assert back.edges[HTS, HAMA, REPORTED]["reported_by"] == "SOHR"
     assert back.edges[HTS, HAMA, REPORTED]["confidence"] == 0.8
+
+
+def test_graphml_keeps_graph_attributes_and_their_types(tmp_path: Path) -> None:
+    G = nx.MultiDiGraph(name="g", version=2)
+    G.add_node("a", size=3, share=0.5, hub=True, note="line\r\nbreak", gone=None)
+    G.add_edge("a", "a", key="k", weight=2)
+    back = nx.read_graphml(write_graphml(G, tmp_path / "g.graphml"), force_multigraph=True)
+    assert (back.graph["name"], back.graph["version"]) == ("g", 2)
+    assert back.nodes["a"] == {"size": 3, "share": 0.5, "hub": True, "note": "line\r\nbreak"}
+    assert back.edges["a", "a", "k"] == {"weight": 2}
+
+
+def test_view_graphml_holds_what_the_multigraph_graphml_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds = on_oxigraph(synthetic_dataset(40, 250, seed=3))
+    whole = write_graphml(to_networkx(ds), tmp_path / "whole.graphml")
+    monkeypatch.setattr(kg.network, "STATEMENTS_PER_QUERY", 7)  # many batches
+    monkeypatch.setattr(kg.network, "MENTIONS_PER_QUERY", 5)
+    streamed = write_view_graphml(RDFView(ds), tmp_path / "view.graphml")
+    a, b = (nx.read_graphml(path, force_multigraph=True) for path in (streamed, whole))
+    assert (a.number_of_nodes(), a.number_of_edges()) == (41, 250)
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))  # same content, same order
+    assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
 
 
 def test_gexf_reads_back(views_graph: nx.MultiDiGraph, tmp_path: Path) -> None:

@@ -11,9 +11,13 @@ import networkx as nx
 import pytest
 from browser import drawn, open_page, screen_point, synthetic_graph, wait_settled
 from playwright.sync_api import Browser, Page
+from rdflib import Dataset
+from test_network import on_oxigraph, synthetic_dataset
 
-from kg.html import REMOTE_URL, render_html, show, write_html
+import kg.network
+from kg.html import REMOTE_URL, render_html, show, write_html, write_view_html
 from kg.namespaces import KGR
+from kg.network import RDFView, to_networkx
 
 HTS = str(KGR["entity/hts"])
 HAMA = str(KGR["entity/hama"])
@@ -110,6 +114,38 @@ def test_focus_draws_the_neighbourhood_of_an_entity_named_by_alias(
     assert len(two_hops) == 7  # + Syrian Army, civilians (via Hama) and Syria (via Homs)
     with pytest.raises(ValueError, match="did you mean"):
         render_html(views_graph, focus="Hamma")
+
+
+@pytest.mark.parametrize("max_nodes", [None, 12])
+def test_page_from_a_view_is_the_page_of_the_whole_multigraph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_nodes: int | None
+) -> None:
+    ds = on_oxigraph(synthetic_dataset(40, 250, seed=3))
+    whole = write_html(to_networkx(ds), tmp_path / "whole.html", max_nodes=max_nodes)
+    monkeypatch.setattr(kg.network, "STATEMENTS_PER_QUERY", 7)  # many batches
+    monkeypatch.setattr(kg.network, "MENTIONS_PER_QUERY", 5)
+    view = write_view_html(RDFView(ds), tmp_path / "view.html", max_nodes=max_nodes)
+    page = view.read_text(encoding="utf-8")
+    assert page == whole.read_text(encoding="utf-8")
+    assert len(page_data(page)["nodes"]) == (max_nodes or 41)
+    assert "41 entities, 250 statements from 30 articles" in page
+
+
+def test_page_from_a_view_of_the_fixture(views_dataset: Dataset, tmp_path: Path) -> None:
+    view = write_view_html(RDFView(views_dataset), tmp_path / "view.html", title="Fixture")
+    whole = write_html(to_networkx(views_dataset), tmp_path / "whole.html", title="Fixture")
+    assert view.read_bytes() == whole.read_bytes()
+
+
+def test_a_store_that_changes_while_the_page_is_written_is_an_error(
+    views_dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = RDFView(views_dataset)
+    assert view.nodes  # counted before the statements are read
+    edges = view.edges
+    monkeypatch.setattr(view, "edges", lambda *args, **kwargs: list(edges(*args, **kwargs))[1:])
+    with pytest.raises(RuntimeError, match="changed while its page was written"):
+        write_view_html(view, tmp_path / "view.html")
 
 
 def test_show_wraps_the_page_in_an_iframe(views_graph: nx.MultiDiGraph) -> None:

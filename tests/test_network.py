@@ -1,13 +1,19 @@
-"""Reading the RDF model into NetworkX (kg.network)."""
+"""Reading the RDF model into NetworkX (kg.network), whole or a batch at a time."""
 
 from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
 
 import networkx as nx
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.namespaces import KG, KGR, RDF
-from kg.network import to_networkx
+import kg.network
+from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS, XSD
+from kg.network import RDFView, to_networkx
 
 HTS = str(KGR["entity/hts"])
 HAMA = str(KGR["entity/hama"])
@@ -97,3 +103,141 @@ def test_statement_about_an_unlabelled_resource_gets_a_usable_node(
         "articles": [],
     }
     assert G.edges[HTS, str(ghost), str(st)]["article"] is None
+
+
+# --- RDFView: the same graph, read a batch at a time -------------------------------------
+
+
+def synthetic_dataset(n_entities: int, n_statements: int, seed: int = 0) -> Dataset:
+    """A seeded graph laid out as docs/rdf-model.md says, with hubs as news has: a few
+    entities in most statements, some self-loops, statements of every modality spread
+    over 30 articles, some without their optional values, and one about a resource that
+    is no entity."""
+    rng = random.Random(seed)
+    ds = Dataset()
+    entities = ds.graph(KGR["graph/entities"])
+    nodes = [KGR[f"entity/e{i:03d}"] for i in range(n_entities)]
+    for i, e in enumerate(nodes):
+        entities.add((e, RDF.type, KG[rng.choice(["ArmedGroup", "City", "Person"])]))
+        entities.add((e, RDFS.label, Literal(f"Entity {i}")))
+        if i % 3 == 0:
+            entities.add((e, SKOS.altLabel, Literal(f"E{i}")))
+    articles = [KGR[f"article/a{a:02d}"] for a in range(30)]
+    for a, article in enumerate(articles):
+        g = ds.graph(KGR[f"graph/a{a:02d}"])
+        g.add((article, DCTERMS.identifier, Literal(f"a{a:02d}")))
+        g.add((article, DCTERMS.title, Literal(f"Article {a}")))
+        g.add((article, SDO.datePublished, Literal(f"2024-12-{1 + a % 28:02d}", datatype=XSD.date)))
+    weights = [1 / (i + 1) for i in range(n_entities)]  # Zipf: a few hubs
+    modalities = ["asserted", "reported", "hypothetical", "negated"]
+    for k in range(n_statements):
+        s, o = rng.choices(nodes, weights, k=2)
+        if k == 0:
+            o = KGR["entity-like/ghost"]  # not an entity IRI: a node all the same
+        a = rng.randrange(30)
+        g, st = ds.graph(KGR[f"graph/a{a:02d}"]), KGR[f"statement/s{k:04d}"]
+        for p, value in [
+            (RDF.type, RDF.Statement),
+            (RDF.subject, s),
+            (RDF.predicate, KG[rng.choice(["attacked", "captured", "supports"])]),
+            (RDF.object, o),
+            (KG.modality, KG[rng.choices(modalities, weights=(70, 20, 6, 4))[0]]),
+            (KG.evidence, Literal(f"Sentence {k}.")),
+            (KG.confidence, Literal(Decimal(rng.randrange(100)) / 100)),
+            (PROV.wasDerivedFrom, articles[a]),
+        ]:
+            g.add((st, p, value))
+        if k % 4 == 0:
+            g.add((st, KG.eventDate, Literal(f"2024-11-{1 + k % 28:02d}", datatype=XSD.date)))
+        if k % 5 == 0:
+            g.add((st, KG.reportedBy, Literal("SOHR")))
+        g.add((articles[a], SDO.mentions, s))
+    return ds
+
+
+def on_oxigraph(ds: Dataset) -> Dataset:
+    """The same quads in an Oxigraph store, whose views read a batch at a time."""
+    copy = Dataset(store="Oxigraph")
+    copy.addN(ds.quads())
+    return copy
+
+
+@pytest.fixture(scope="module", params=["memory", "Oxigraph"])
+def synthetic(request: pytest.FixtureRequest) -> Dataset:
+    """A synthetic graph of 40 entities and 250 statements, in rdflib's store or Oxigraph."""
+    ds = synthetic_dataset(40, 250, seed=3)
+    return ds if request.param == "memory" else on_oxigraph(ds)
+
+
+def test_view_reads_nodes_then_edges_in_a_fixed_order(synthetic: Dataset) -> None:
+    view = RDFView(synthetic)
+    nodes = view.nodes
+    ghost = str(KGR["entity-like/ghost"])
+    assert nodes[-1] == ghost and nodes[:-1] == sorted(nodes[:-1])  # entities, then others
+    assert len(nodes) == 41
+    data = dict(view.node_data())
+    assert data[ghost] == {"label": "ghost", "cls": None, "aliases": [], "articles": []}
+    assert data[str(KGR["entity/e000"])]["aliases"] == ["E0"]
+    edges = list(view.edges())
+    assert len(edges) == 250
+    position = {n: i for i, n in enumerate(nodes)}
+    order = [(position[s], position[o], st) for s, o, st, _ in edges]
+    assert order == sorted(order)
+    assert sum(1 for s, o, *_ in edges if s == o) > 0  # self-loops are read too
+
+
+def test_small_batches_read_what_one_query_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    ds = synthetic_dataset(40, 250, seed=3)
+    whole = RDFView(ds)  # rdflib's memory store: one query for everything
+    hubs = whole.nodes[:5]
+    expected = list(whole.node_data()), list(whole.edges()), list(whole.edges(hubs, True))
+
+    monkeypatch.setattr(kg.network, "STATEMENTS_PER_QUERY", 7)
+    monkeypatch.setattr(kg.network, "MENTIONS_PER_QUERY", 5)
+    batched = RDFView(on_oxigraph(ds))
+    read, rows = batched._rows, []
+
+    def counted(query: str, values: str = "") -> Iterator[Any]:
+        found = list(read(query, values))
+        if query == kg.network._STATEMENTS:
+            rows.append(len(found))
+        return iter(found)
+
+    monkeypatch.setattr(batched, "_rows", counted)
+    got = list(batched.node_data()), list(batched.edges()), list(batched.edges(hubs, True))
+    assert got == expected
+    assert len(rows) > 20 and max(rows) < 250  # many small queries, none for everything
+
+
+def test_edges_among_nodes_come_by_subject_relation_object(synthetic: Dataset) -> None:
+    view = RDFView(synthetic)
+    hubs = sorted(view.nodes[:6], reverse=True)
+    edges = list(view.edges(hubs, by_relation=True))
+    everything = to_networkx(synthetic)
+    assert sorted(st for *_, st, _ in edges) == sorted(
+        key for u, v, key in everything.edges(keys=True) if u in hubs and v in hubs
+    )
+    position = {n: i for i, n in enumerate(hubs)}
+    order = [(position[s], d["relation"], position[o], st) for s, o, st, d in edges]
+    assert order == sorted(order)
+
+
+def test_relations_count_the_statements_without_reading_them(synthetic: Dataset) -> None:
+    view = RDFView(synthetic)
+    counted = {(u, r, v): n for u, r, v, n in view.relations()}
+    G = to_networkx(synthetic)
+    expected: dict[tuple[str, str, str], int] = {}
+    for u, v, d in G.edges(data=True):
+        expected[u, d["relation"], v] = expected.get((u, d["relation"], v), 0) + 1
+    assert counted == expected
+    weighted = view.weighted()
+    assert list(weighted) == list(G)
+    assert weighted.size(weight="weight") == G.number_of_edges() == 250
+    assert view.article_count() == len({d["article"] for *_, d in G.edges(data=True)})
+
+
+def test_view_keeps_only_the_chosen_modalities(views_dataset: Dataset) -> None:
+    view = RDFView(views_dataset, include=["negated"])
+    assert [d["modality"] for *_, d in view.edges()] == ["negated"]
+    assert view.weighted().size(weight="weight") == 1
+    assert list(RDFView(views_dataset, include=[]).edges()) == []
