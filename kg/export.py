@@ -40,14 +40,7 @@ EDGE_COLUMNS = (
     "relation",
     "object",
     "object_label",
-    "modality",
-    "evidence",
-    "article",
-    "article_title",
-    "date",
-    "event_date",
-    "confidence",
-    "reported_by",
+    *EDGE_ATTRIBUTES[1:],  # modality, evidence, article, ... in the views' order
 )
 
 
