@@ -13,9 +13,8 @@ from decimal import Decimal
 from itertools import chain
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -36,6 +35,9 @@ from kg.rdf import (
     graph_iri,
     ontology_path,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ONTOLOGY_GRAPH = graph_iri("ontology")
 EXPORT_FORMATS = {
@@ -250,6 +252,8 @@ class Store:
 
     def query_df(self, sparql: str) -> pd.DataFrame:
         """A SELECT as a DataFrame: one column per variable, plain values, None if unbound."""
+        import pandas as pd  # half a second to import, and a build never needs it
+
         result = self.query(sparql)
         columns = [str(var) for var in result.vars or ()]
         rows = [[_python(v) for v in row] for row in result]
