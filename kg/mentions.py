@@ -50,6 +50,11 @@ PLACE_PREPS = frozenset(
 )
 ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "npadvmod", "nmod"})
+# the kind of entity each class names, for settling a class by majority
+KIND_OF = {
+    **{cls: "Location" for cls in FAMILIES["Location"]},
+    **{cls: "Organization" for cls in FAMILIES["Organization"]},
+}
 
 
 def normalize(name: str) -> str:
@@ -85,7 +90,20 @@ class EntityTable:
         return self.token_key.get(token.i)
 
     def cls(self, key: str) -> str:
-        return self.votes[key].most_common(1)[0][0] if self.votes[key] else "Location"
+        """The class with most votes, after the kind of entity (place, person, organisation,
+        social group) with most votes: "Region" and "City" votes both say "a place". Ties go
+        to places, the model's weakest labels."""
+        votes = self.votes[key]
+        if not votes:
+            return "Location"
+        kinds: Counter = Counter()
+        for cls, weight in votes.items():
+            kinds[KIND_OF.get(cls, cls)] += weight
+        kind = max(kinds, key=lambda k: (kinds[k], k == "Location"))
+        return max(
+            (c for c in votes if KIND_OF.get(c, c) == kind),
+            key=votes.__getitem__,
+        )
 
     def vote(self, key: str, cls: str, weight: float = 1.0) -> None:
         if key not in self.gazetteer:
@@ -302,6 +320,7 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
     _named_places(doc, table, lexicon)
     _listed_names(doc, table, lexicon)
     _coordinated_names(doc, table)
+    _coordinated_places(doc, table)
     _link_short_names(table)
     _collectives(doc, table, lexicon, set(table.token_key))
     return table
@@ -379,6 +398,25 @@ def _coordinated_names(doc: Doc, table: EntityTable) -> None:
             table.add(
                 span, "n:" + normalize(span.text), original_text(span), table.cls(known[0]), 1.0
             )
+
+
+def _coordinated_places(doc: Doc, table: EntityTable) -> None:
+    """'Kutum, Mellit and Tawila': a one-word name listed with places is likely a place too
+    (the model labels such lists unevenly); each place of the list votes once for it.
+    Longer names are left alone: "Ken Fimberg of Denver and Peter Murtha" lists persons."""
+    lists: dict[int, set[str]] = defaultdict(set)
+    for token in doc:
+        if token.dep_ == "conj" and table.key_of(token):
+            first = token.head
+            while first.dep_ == "conj":
+                first = first.head
+            if table.key_of(first):
+                lists[first.i].update((table.key_of(first), table.key_of(token)))
+    for keys in lists.values():
+        places = {k for k in keys if KIND_OF.get(table.cls(k)) == "Location"}
+        for key in keys:
+            if " " not in key and places - {key}:
+                table.vote(key, "Location", len(places - {key}))
 
 
 def _link_acronyms(doc: Doc, table: EntityTable) -> None:

@@ -306,3 +306,21 @@ def test_gazetteer_and_classes(extract_article) -> None:
     rsf, khartoum = by_name["Rapid Support Forces"], by_name["Khartoum"]
     assert (rsf.gazetteer_id, rsf.cls) == ("rsf", "ArmedGroup")
     assert (khartoum.gazetteer_id, khartoum.cls in ("Location", "City")) == (None, True)
+
+
+def test_class_is_settled_by_kind_of_entity_first() -> None:
+    """Region and City votes both say "a place"; a tie between kinds goes to the place."""
+    from kg.mentions import EntityTable
+
+    table = EntityTable()
+    table.votes["n:a"].update({"Person": 2.0, "Region": 1.5, "City": 1.0})
+    table.votes["n:b"].update({"Organization": 2.0, "Region": 2.0})
+    table.votes["n:c"].update({"Person": 3.0, "Region": 1.5, "City": 1.0})
+    assert [table.cls(k) for k in ("n:a", "n:b", "n:c")] == ["Region", "Region", "Person"]
+
+
+def test_one_word_names_listed_with_places_are_places(extract_article) -> None:
+    """The model labels "Kutum" an organisation and "Mellit" a person in this list."""
+    extraction = extract_article("After securing Kutum, Mellit and Tawila, the RSF moved on.")
+    classes = {e.name: e.cls for e in extraction.entities}
+    assert {classes[n] for n in ("Kutum", "Mellit", "Tawila")} <= {"Location", "City", "Region"}
