@@ -200,12 +200,14 @@ def _figure_triples(
 
 
 def entity_quads(entities: Iterable[Entity]) -> Iterator[Quad]:
-    """Type, labels and gazetteer id of the resolved entities, in the graph ``entities``."""
+    """Type, labels, gazetteer id and article count of the resolved entities, in the graph
+    ``entities``."""
     g = graph_iri("entities")
     for entity in entities:
         node = URIRef(entity.iri)
         yield node, RDF.type, KG[entity.cls], g
         yield node, RDFS.label, Literal(entity.label), g
+        yield node, KG.articleCount, Literal(len(entity.articles)), g
         for alt in sorted(set(entity.alt_labels) - {entity.label}):
             yield node, SKOS.altLabel, Literal(alt), g
         if entity.gazetteer_id:

@@ -40,6 +40,21 @@ class Built:
     report: BuildReport
 
 
+ARTICLE_COUNTS = """
+PREFIX schema: <https://schema.org/>
+PREFIX kg: <https://w3id.org/newskg/ontology#>
+SELECT ?e ?stored (COUNT(DISTINCT ?a) AS ?counted) WHERE {
+    ?e kg:articleCount ?stored . ?a schema:mentions ?e
+} GROUP BY ?e ?stored
+"""
+
+
+def article_counts(out: Path) -> pd.DataFrame:
+    """Each entity's stored ``kg:articleCount`` beside the articles that mention it."""
+    with kg.load(out) as graph:
+        return graph.query(ARTICLE_COUNTS)
+
+
 def statements(out: Path) -> pd.DataFrame:
     with kg.load(out) as graph:
         return graph.query(STATEMENTS)
@@ -75,6 +90,10 @@ def test_first_build_extracts_every_article(built: Built) -> None:
         stats["statements"],
     )
     assert report.statements > 0
+    counts = article_counts(built.out)
+    assert len(counts) == report.entities
+    assert (counts["stored"] == counts["counted"]).all()
+    assert set(counts["stored"]) == {1, 2}  # some entities are in both articles
 
 
 def test_unchanged_build_is_up_to_date(copy: Built) -> None:
@@ -116,6 +135,8 @@ def test_removed_then_rebuilt_article_gives_the_same_graph(built: Built, copy: B
     left = statements(copy.out)
     assert set(left["id"]) == {IDS[1]}
     assert IDS[0] not in (copy.out / "graph.trig").read_text(encoding="utf-8")
+    counts = article_counts(copy.out)  # the entity graph counts one article now
+    assert set(counts["stored"]) == set(counts["counted"]) == {1}
     report = build([copy.articles], copy.out, CONFIG)
     assert (report.extracted, report.unchanged) == ([IDS[0]], [IDS[1]])
     rebuilt = (copy.out / "graph.ttl").read_text(encoding="utf-8")
