@@ -142,7 +142,11 @@ def _subjects(verb: Token) -> list[Token]:
     """The grammatical subject of a verb, inherited through control, coordination, clauses."""
     seen = 0
     while seen < 6:
-        subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        # a clause has one subject (conjoined ones hang off it); several are a misparse
+        # ("Today's highlight: ... Elvis Presley was born"), where the nearest is its own
+        subj = sorted(
+            (c for c in verb.children if c.dep_ in SUBJECT_DEPS), key=lambda c: abs(c.i - verb.i)
+        )[:1]
         if subj:
             if subj[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 return [verb.head]
@@ -167,8 +171,12 @@ def _agent(verb: Token) -> list[Token]:
 
 
 def _is_passive(verb: Token) -> bool:
+    # "forces backed by Iran" (a participle modifying a noun), but not "the RSF captured
+    # Nyala" misparsed as a clause modifying a noun: that one has a subject of its own
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
-        verb.dep_ == "acl" and verb.tag_ == "VBN"
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ == "nsubj" for c in verb.children)
     )
 
 

@@ -240,6 +240,17 @@ CASES = [
         {("Russian forces", "attacked", "Antonivskyi bridge")},
         id="unnamed-proper-noun-before-place-kind",
     ),
+    # misparses: two subjects for one verb, a clause taken for a participle
+    pytest.param(
+        "Kyiv's response: on Monday Ukraine struck Crimea.",
+        {("Ukraine", "attacked", "Crimea")},
+        id="two-subjects-the-nearest-is-the-verbs",
+    ),
+    pytest.param(
+        "A Sudan milestone: the RSF captured Nyala.",
+        {("RSF", "captured", "Nyala")},
+        id="clause-with-its-own-subject-is-no-participle",
+    ),
     # CoNLL-04-like sentences
     pytest.param(
         "Aung San Suu Kyi was born in Rangoon.",
