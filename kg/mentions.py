@@ -371,13 +371,18 @@ def _named_places(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
 
 
 def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
-    """'key cities like Rastan': a name the model missed, listed under a class noun."""
+    """'key cities like Rastan': a name listed under a class noun is of its class; one the
+    model missed becomes a mention."""
     for token in doc:
-        if token.pos_ != "PROPN" or token.i in table.token_key or token.dep_ != "pobj":
+        if token.pos_ != "PROPN" or token.dep_ != "pobj":
             continue
         prep, noun = token.head, token.head.head
         cls = lexicon.context_nouns.get(noun.lemma_.lower())
-        if prep.lower_ in ("like", "including", "as") and cls and cls != "Person":
+        if prep.lower_ not in ("like", "including", "as") or not cls or cls == "Person":
+            continue
+        if token.i in table.token_key:
+            table.vote(table.token_key[token.i], cls, 2.0)
+        else:
             left = min([c.i for c in token.lefts if c.dep_ == "compound"], default=token.i)
             span = doc[left : token.i + 1]
             table.add(span, "n:" + normalize(span.text), original_text(span), cls, 1.0)

@@ -88,6 +88,11 @@ CASES = [
         id="list-like",
     ),
     pytest.param(
+        "The RSF seized several towns including Wad Madani and Sennar.",
+        {("RSF", "captured", "Wad Madani"), ("RSF", "captured", "Sennar")},
+        id="list-names-take-the-class-of-their-noun",
+    ),
+    pytest.param(
         "The Houthis, which seized Sanaa in 2014, shelled Marib.",
         {("Houthis", "captured", "Sanaa"), ("Houthis", "attacked", "Marib")},
         id="relative-clause",
