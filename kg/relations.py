@@ -488,6 +488,8 @@ class Extractor:
                         objects += [c for c in token.children if c.dep_ == "poss"]
                     if objects:
                         yield pat, token, [token], objects
+                    if pat.head != "Person":  # "met Putin in Moscow" says nothing of Putin
+                        yield from _attached_right(pat, token)
             for pat in self.appositions:
                 if cls not in FAMILIES[pat.head]:
                     continue
@@ -499,6 +501,25 @@ class Extractor:
                         owners += _prep_objects([child], ("of", "in"))
                         if owners:
                             yield pat, child, [token], owners
+
+
+def _attached_right(pat: Pattern, token: Token):
+    """'the destruction of the Antonivskyi bridge on the P47 highway', 'the towns of Derna and
+    Sirte in Libya': a place phrase right after a name belongs to the name (and to the names
+    coordinated with it), wherever the parser attached it."""
+    after = token.i + 1
+    if after >= len(token.doc):
+        return
+    prep = token.doc[after]
+    obj = _pobj(prep) if prep.dep_ == "prep" and prep.lower_ in pat.preps else None
+    if obj is None or prep.head == token:
+        return  # none, or read already as the name's own
+    first = token  # not "Kassala in Sudan and Tessenei in Eritrea": a place's container
+    while first.dep_ == "conj" and not (
+        first.head.dep_ == "pobj" and first.head.head.lower_ in pat.preps
+    ):
+        first = first.head
+    yield pat, token, [first], [obj]
 
 
 def _appositives(token: Token) -> list[Token]:

@@ -164,6 +164,11 @@ CASES = [
         id="dateline",
     ),
     pytest.param(
+        "Police detained them in the towns of Derna and Sirte in eastern Libya.",
+        {("Derna", "locatedIn", "Libya"), ("Sirte", "locatedIn", "Libya")},
+        id="place-phrase-right-after-coordinated-names",
+    ),
+    pytest.param(
         "Civilians fled to Port Sudan.",
         {("Civilians", "fledTo", "Port Sudan")},
         id="gazetteer-name-inside-longer-name",
