@@ -21,6 +21,7 @@ from kg.mentions import EntityTable
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 OBJECT_DEPS = ("dobj", "obj", "attr", "oprd")
 LIST_PREPS = ("like", "including", "include", "as")  # "cities like Aleppo", "such as"
+CIRCUMSTANCE_PREPS = ("despite", "with", "amid", "amidst", "thanks")
 RELATIVE_PRONOUNS = ("which", "who", "that", "whom")
 INHERITING_DEPS = ("xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl", "prep", "pobj")
 BASE_CONFIDENCE = {
@@ -248,6 +249,8 @@ def noun_candidates(
             continue
         for pat in pats.get(token.lemma_.lower(), ()):
             objects = _prep_objects([token], pat.preps) if pat.preps else []
+            if not objects and not pat.inverse:
+                objects = _circumstance_holder(token)
             if not objects:
                 continue
             # "the capture of Hama by HTS", "support from Iran", "the displacement of civilians"
@@ -285,6 +288,25 @@ def noun_candidates(
                 agents, objects = objects, agents
             if agents:
                 yield pat, token, agents, objects
+
+
+def _circumstance_holder(noun: Token) -> list[Token]:
+    """'The junta held on despite support from Russia', 'a regime that survives with backing
+    from Iran': a nominalisation without an object of its own, in a circumstance phrase, is
+    about the clause's subject (a relative clause's antecedent) or the noun it qualifies."""
+    prep = noun.head
+    if prep.lower_ == "to" and prep.head.lower_ == "thanks":  # "thanks to support from Y"
+        prep = prep.head
+    if noun.dep_ != "pobj" or prep.lower_ not in CIRCUMSTANCE_PREPS:
+        return []
+    holder = prep.head
+    for _ in range(4):  # up "described as finished despite ...", to the clause
+        if holder.dep_ == "relcl" or holder.pos_ in ("NOUN", "PROPN"):
+            return [holder.head if holder.dep_ == "relcl" else holder]
+        if holder.dep_ not in ("pcomp", "prep", "acomp", "advcl") or holder.head == holder:
+            break
+        holder = holder.head
+    return _subjects(holder) if holder.pos_ in ("VERB", "AUX", "ADJ") else []
 
 
 class Extractor:

@@ -81,6 +81,27 @@ CASES = [
         {("Turkey", "supports", "Kurdish rebels")},
         id="noun-possessive",
     ),
+    pytest.param(
+        "The junta held on to Naypyidaw despite military support from Russia and China.",
+        {("Russia", "supports", "junta"), ("China", "supports", "junta")},
+        id="noun-without-object-despite-is-about-the-subject",
+    ),
+    pytest.param(
+        "Al-Burhan vowed the defeat of the RSF, which he described as finished despite "
+        "support from the UAE.",
+        {("UAE", "supports", "RSF")},
+        id="noun-without-object-in-relative-clause-is-about-its-antecedent",
+    ),
+    pytest.param(
+        "Thanks to support from Iran, the Houthis captured Sanaa.",
+        {("Iran", "supports", "Houthis"), ("Houthis", "captured", "Sanaa")},
+        id="noun-without-object-thanks-to",
+    ),
+    pytest.param(
+        "Despite criticism from the UN, Israel struck Rafah.",
+        {("UN", "criticized", "Israel"), ("Israel", "attacked", "Rafah")},
+        id="noun-without-object-criticism",
+    ),
     # lists, relative clauses, coreference
     pytest.param(
         "The RSF seized key cities like Omdurman and Kassala.",
