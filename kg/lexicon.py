@@ -108,6 +108,7 @@ class Lexicon:
     coref_window: int = 3
     pronoun_targets: dict[str, frozenset[str]] = field(default_factory=dict)  # word -> classes
     descriptions: dict[str, str] = field(default_factory=dict)  # noun lemma -> class
+    achievements: frozenset[str] = frozenset()  # "victory for X": X is the doer
     names: dict[str, str] = field(default_factory=dict)  # surface name -> gazetteer id
     demonyms: dict[str, str] = field(default_factory=dict)  # lower-case demonym -> id
 
@@ -191,6 +192,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         context_nouns={w: cls for cls, ws in classes["context_nouns"].items() for w in ws},
         titles=frozenset(classes["titles"]),
         transparent=frozenset(classes["transparent"]),
+        achievements=frozenset(classes["achievements"]),
         gazetteer=entries,
     )
     coref = lex["coref"]

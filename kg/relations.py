@@ -241,7 +241,7 @@ def verb_candidates(
 
 
 def noun_candidates(
-    sent, pats: dict[str, list[Pattern]], table: EntityTable
+    sent, pats: dict[str, list[Pattern]], table: EntityTable, achievements: frozenset[str]
 ) -> Iterator[tuple[Pattern, Token, list[Token], list[Token]]]:
     """Nominalisations: "the capture of Aleppo by HTS", "Turkey's support for the rebels"."""
     for token in sent:
@@ -256,11 +256,7 @@ def noun_candidates(
             # "the capture of Hama by HTS", "support from Iran", "the displacement of civilians"
             agent_preps = ("by", "from") if "of" in pat.preps else ("by", "from", "of")
             agents = _prep_objects([token], agent_preps)
-            agents += [
-                c
-                for c in token.children
-                if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and table.key_of(c))
-            ]
+            agents += _owners(token, table)
             if not agents and token.dep_ in ("appos", "attr") and token.head.pos_ == "NOUN":
                 agents = [
                     c for c in token.head.children if c.dep_ == "poss"
@@ -284,10 +280,36 @@ def noun_candidates(
                 agents = [holder]
             if not agents and token.dep_ == "pobj" and token.head.head.pos_ in ("VERB", "AUX"):
                 agents = _subjects(token.head.head)  # "with HTS making advances on"
+            if not agents:
+                agents = _listed_event_agents(token, table, achievements)
             if pat.inverse:
                 agents, objects = objects, agents
             if agents:
                 yield pat, token, agents, objects
+
+
+def _listed_event_agents(noun: Token, table: EntityTable, achievements: frozenset[str]):
+    """'gains by the RSF, including the capture of Wad Madani', 'victories for the rebels,
+    including the capture of Aleppo': an event listed under another has the other's doer.
+    A list hung on the last noun of a phrase ("for the rebels, including the capture") is
+    the phrase's: a nominalisation is no example of an actor."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in LIST_PREPS:
+        return []
+    head = prep.head
+    if table.key_of(head) and head.dep_ == "pobj":
+        head = head.head.head
+    preps = ("by", "for") if head.lemma_.lower() in achievements else ("by",)
+    return _prep_objects([head], preps) + _owners(head, table)
+
+
+def _owners(noun: Token, table: EntityTable) -> list[Token]:
+    """Who a noun's event belongs to: "Turkey's support", "Russian airstrikes"."""
+    return [
+        c
+        for c in noun.children
+        if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and table.key_of(c))
+    ]
 
 
 def _circumstance_holder(noun: Token) -> list[Token]:
@@ -333,7 +355,7 @@ class Extractor:
             light = {
                 w.i for pat, trigger, _, _ in verbs for w in _find_words(trigger, pat.words) or ()
             }
-            nouns = noun_candidates(sent, self.by_kind["noun"], table)
+            nouns = noun_candidates(sent, self.by_kind["noun"], table, self.lexicon.achievements)
             found = [
                 *verbs,
                 *(c for c in nouns if c[1].i not in light),

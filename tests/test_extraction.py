@@ -102,6 +102,17 @@ CASES = [
         {("UN", "criticized", "Israel"), ("Israel", "attacked", "Rafah")},
         id="noun-without-object-criticism",
     ),
+    pytest.param(
+        "The offensive has seen major victories for the RSF, including the capture of key "
+        "towns like Wad Madani and Sennar.",
+        {("RSF", "captured", "Wad Madani"), ("RSF", "captured", "Sennar")},
+        id="listed-event-takes-the-doer-of-a-victory-for",
+    ),
+    pytest.param(
+        "Recent gains by Russian forces, including the capture of Avdiivka, alarmed Kyiv.",
+        {("Russian forces", "captured", "Avdiivka")},
+        id="listed-event-takes-the-doer-of-gains-by",
+    ),
     # lists, relative clauses, coreference
     pytest.param(
         "The RSF seized key cities like Omdurman and Kassala.",
