@@ -257,6 +257,9 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
             continue  # "the group": a reference back, resolved by kg.coref
         span = _collective_span(token)
         modifiers = [t for t in span if t.i != token.i]
+        place = cls in FAMILIES["Location"]
+        if place and not any(_describes(t) for t in modifiers):
+            continue  # "the area", "other areas", "newly captured territories": no place named
         # the phrase without possessors and named modifiers: "Syrian government" -> government
         core = " ".join(
             t.lemma_.lower()
@@ -285,9 +288,16 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
         table.names[key][name] += 1
         table.votes[key][cls] += 1
         table.mentions.append(Mention(span.start_char, span.end_char, name, cls, key))
-        for t in span:
-            if t.i not in named:
+        for t in span:  # "government-controlled areas": the government stays an actor
+            if t.i not in named and not (place and t.i in table.token_key):
                 table.token_key[t.i] = key
+
+
+def _describes(token: Token) -> bool:
+    """A word that tells which places a generic place noun means: "coastal areas",
+    "rebel-held territory" (not "other areas", "newly captured territories")."""
+    hyphenated = token.i > 0 and token.doc[token.i - 1].text == "-"
+    return (token.tag_ in ("JJ", "JJR", "JJS") and not token.is_stop) or hyphenated
 
 
 def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:

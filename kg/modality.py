@@ -34,7 +34,10 @@ def modality_of(trigger: Token, relation: str, lexicon: Lexicon) -> Modality:
     """The modality of a relation whose trigger word is ``trigger``."""
     cues = lexicon.modality
     stance = relation in cues["stance_relations"]
-    presupposed = relation in cues["state_relations"] and trigger.pos_ in ("NOUN", "PROPN")
+    # a state named inside a noun phrase: "Assad's control", "rebel-held Lashio"
+    presupposed = relation in cues["state_relations"] and (
+        trigger.pos_ in ("NOUN", "PROPN") or trigger.dep_ in ("amod", "compound")
+    )
     negated = hypothetical = False
     source: Token | None = None
     source_text: str | None = None

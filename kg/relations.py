@@ -241,7 +241,7 @@ def verb_candidates(
 
 
 def noun_candidates(
-    sent, pats: dict[str, list[Pattern]], table: EntityTable, achievements: frozenset[str]
+    sent, pats: dict[str, list[Pattern]], table: EntityTable, lexicon: Lexicon
 ) -> Iterator[tuple[Pattern, Token, list[Token], list[Token]]]:
     """Nominalisations: "the capture of Aleppo by HTS", "Turkey's support for the rebels"."""
     for token in sent:
@@ -266,8 +266,15 @@ def noun_candidates(
             )
             if not agents and governor is not None and governor.pos_ == "NOUN":
                 agents = _prep_objects([governor], ("by", "from"))  # "absence of support from X"
-            if not agents and token.dep_ in OBJECT_DEPS and token.head.pos_ in ("VERB", "AUX"):
-                agents = _subjects(token.head)  # "launched an assault on", "expressed support for"
+            # "launched an assault on", "expressed support for" (not "the UN reported the
+            # displacement of": who tells of an event is not who did it)
+            if (
+                not agents
+                and token.dep_ in OBJECT_DEPS
+                and token.head.pos_ in ("VERB", "AUX")
+                and token.head.lemma_.lower() not in lexicon.modality["speech_verbs"]
+            ):
+                agents = _subjects(token.head)
             # "HTS, under the leadership of X", "a group with ties to Y" (but not "with the
             # backing of Y", whose "of" object is the agent)
             holder, prep = token.head.head, token.head.lower_
@@ -281,7 +288,7 @@ def noun_candidates(
             if not agents and token.dep_ == "pobj" and token.head.head.pos_ in ("VERB", "AUX"):
                 agents = _subjects(token.head.head)  # "with HTS making advances on"
             if not agents:
-                agents = _listed_event_agents(token, table, achievements)
+                agents = _listed_event_agents(token, table, lexicon.achievements)
             if pat.inverse:
                 agents, objects = objects, agents
             if agents:
@@ -355,7 +362,7 @@ class Extractor:
             light = {
                 w.i for pat, trigger, _, _ in verbs for w in _find_words(trigger, pat.words) or ()
             }
-            nouns = noun_candidates(sent, self.by_kind["noun"], table, self.lexicon.achievements)
+            nouns = noun_candidates(sent, self.by_kind["noun"], table, self.lexicon)
             found = [
                 *verbs,
                 *(c for c in nouns if c[1].i not in light),

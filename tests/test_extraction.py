@@ -113,6 +113,9 @@ CASES = [
         {("Russian forces", "captured", "Avdiivka")},
         id="listed-event-takes-the-doer-of-gains-by",
     ),
+    pytest.param(
+        "The UN reported the capture of Bakhmut.", set(), id="speaker-is-not-the-doer-of-a-noun"
+    ),
     # lists, relative clauses, coreference
     pytest.param(
         "The RSF seized key cities like Omdurman and Kassala.",
@@ -236,6 +239,21 @@ CASES = [
         {("Centre for Information Resilience", "basedIn", "UK")},
         id="mod-based-inverse",
     ),
+    # generic places, with a word that tells which
+    pytest.param(
+        "The fighting prompted mass displacement of civilians towards safer western territories.",
+        {("civilians", "fledTo", "safer western territories")},
+        id="generic-place-with-adjective",
+    ),
+    pytest.param(
+        "Civilians fled toward RSF-controlled areas.",
+        {
+            ("Civilians", "fledTo", "RSF-controlled areas"),
+            ("RSF", "controls", "RSF-controlled areas"),
+        },
+        id="generic-place-with-hyphenated-modifier",
+    ),
+    pytest.param("Civilians fled to other areas.", set(), id="generic-place-without-which"),
     # possessives, "under the leadership of", "with ties to", light verbs of gains
     pytest.param(
         "Ukraine's Derzhprom Institute reopened.",

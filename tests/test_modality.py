@@ -26,6 +26,13 @@ ATTACKED = ("Houthis", "attacked", "Marib")
             id="state-presupposed-by-a-noun-phrase",
         ),
         pytest.param(
+            "Sanctions could isolate junta-held Sittwe.",
+            ("junta", "controls", "Sittwe"),
+            "asserted",
+            None,
+            id="state-presupposed-by-a-hyphenated-modifier",
+        ),
+        pytest.param(
             "Residents said South Sudan's President Salva Kiir was in Juba.",
             ("Salva Kiir", "leaderOf", "South Sudan"),
             "asserted",
