@@ -44,7 +44,11 @@ class Resolver:
             and token.tag_ in ("NN", "NNP")
             and any(c.lower_ in ("the", "this", "that") or c.dep_ == "poss" for c in token.children)
         ):
-            return FAMILIES["Organization"] | {cls} if cls == "ArmedGroup" else frozenset({cls})
+            if cls == "ArmedGroup":
+                return FAMILIES["Organization"] | {cls}
+            # "the capital": a place the votes left of no kind fits too (but "the country" is
+            # a country: a town of no kind must not take its place)
+            return frozenset({cls, "Location"}) if cls == "City" else frozenset({cls})
         return None
 
     def antecedent(self, token: Token) -> str | None:

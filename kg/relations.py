@@ -161,7 +161,9 @@ def _subjects(verb: Token) -> list[Token]:
         if verb.dep_ == "xcomp" and controller:
             return controller  # "he urged his fighters to prepare": the fighters prepare
         if verb.dep_ not in INHERITING_DEPS or verb.head == verb:
-            return []
+            # "HTS, under ..., by preparing to advance": a verbless parse whose root is a name
+            root_name = verb.head == verb and verb.pos_ == "PROPN" and seen
+            return [verb] if root_name else []
         verb = verb.head
         seen += 1
     return []

@@ -300,6 +300,12 @@ CASES = [
         {("Russian forces", "attacked", "Antonivskyi bridge")},
         id="unnamed-proper-noun-before-place-kind",
     ),
+    pytest.param(
+        "The Arakan Army, under the leadership of Twan Mrat Naing, aimed to weaken the junta "
+        "not only by capturing Paletwa but also by preparing to advance toward Sittwe.",
+        {("Arakan Army", "advancedOn", "Sittwe")},
+        id="verbless-parse-whose-root-is-the-subject-name",
+    ),
     # misparses: two subjects for one verb, a clause taken for a participle
     pytest.param(
         "Kyiv's response: on Monday Ukraine struck Crimea.",
