@@ -77,6 +77,7 @@ class EntityTable:
     mentions: list[Mention] = field(default_factory=list)
     gazetteer: dict[str, str] = field(default_factory=dict)  # key -> gazetteer id
     generic: set[str] = field(default_factory=set)
+    heading: set[str] = field(default_factory=set)  # generic keys that head a phrase somewhere
 
     def add(self, span: Span, key: str, name: str, cls: str, weight: float) -> None:
         """Record that ``span`` names entity ``key``; its head token now points to it."""
@@ -104,6 +105,11 @@ class EntityTable:
             (c for c in votes if KIND_OF.get(c, c) == kind),
             key=votes.__getitem__,
         )
+
+    def protagonist(self, key: str) -> bool:
+        """Named, or a generic actor the text makes a protagonist: "the jihadist group X"
+        alone does not make "jihadists" an actor, "the rebels ... a rebel faction" does."""
+        return key not in self.generic or key in self.heading
 
     def vote(self, key: str, cls: str, weight: float = 1.0) -> None:
         if key not in self.gazetteer:
@@ -285,6 +291,8 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
             key = "c:" + normalize(span.text)
         name = original_text(span)
         table.generic.add(key)
+        if token.dep_ not in ("compound", "amod"):
+            table.heading.add(key)
         table.names[key][name] += 1
         table.votes[key][cls] += 1
         table.mentions.append(Mention(span.start_char, span.end_char, name, cls, key))

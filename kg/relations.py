@@ -425,7 +425,9 @@ class Extractor:
                     objects += [
                         c
                         for c in noun.children
-                        if c.dep_ in ("poss", "compound", "amod") and args.key(c)
+                        if c.dep_ in ("poss", "compound", "amod")
+                        and args.key(c)
+                        and table.protagonist(args.key(c))
                     ]
                     if noun.dep_ == "compound" and noun.head == token:
                         objects += [

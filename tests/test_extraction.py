@@ -166,6 +166,16 @@ CASES = [
         id="role-national-title",
     ),
     pytest.param(
+        "The jihadist group JNIM attacked Djibo.",
+        {("JNIM", "attacked", "Djibo")},
+        id="role-object-must-be-a-protagonist-not-a-modifier",
+    ),
+    pytest.param(
+        "Al-Shabaab, the largest rebel faction, attacked Mogadishu as rebels advanced.",
+        {("Al-Shabaab", "attacked", "Mogadishu"), ("Al-Shabaab", "memberOf", "rebels")},
+        id="role-object-a-protagonist-elsewhere",
+    ),
+    pytest.param(
         "John Smith, a spokesman for the Red Cross, said aid was blocked.",
         {("John Smith", "memberOf", "Red Cross")},
         id="role-spokesman-after-name",
