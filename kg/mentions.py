@@ -426,15 +426,16 @@ def _coordinated_names(doc: Doc, table: EntityTable) -> None:
 def _coordinated_places(doc: Doc, table: EntityTable) -> None:
     """'Kutum, Mellit and Tawila': a one-word name listed with places is likely a place too
     (the model labels such lists unevenly); each place of the list votes once for it.
-    Longer names are left alone: "Ken Fimberg of Denver and Peter Murtha" lists persons."""
+    Longer names are left alone: "Omar Saleh of Aden and Rami Nasser" lists persons."""
     lists: dict[int, set[str]] = defaultdict(set)
-    for token in doc:
-        if token.dep_ == "conj" and table.key_of(token):
+    for i, key in table.token_key.items():  # the names' tokens, not the whole text
+        token = doc[i]
+        if token.dep_ == "conj":
             first = token.head
             while first.dep_ == "conj":
                 first = first.head
             if table.key_of(first):
-                lists[first.i].update((table.key_of(first), table.key_of(token)))
+                lists[first.i].update((table.key_of(first), key))
     for keys in lists.values():
         places = {k for k in keys if KIND_OF.get(table.cls(k)) == "Location"}
         for key in keys:

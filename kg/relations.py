@@ -527,7 +527,7 @@ class Extractor:
                 yield pat, token, subjects, objects
 
     def _pairs(self, sent, args: Arguments):
-        """Typed entities joined by a preposition or an apposition: 'Gmund in Austria'."""
+        """Typed entities joined by a preposition or an apposition: 'Kassala in Sudan'."""
         table = args.table
         for token in sent:
             key = table.key_of(token)
