@@ -95,8 +95,8 @@ class EntityTable:
         social group) with most votes: "Region" and "City" votes both say "a place". Ties go
         to places, the model's weakest labels."""
         votes = self.votes[key]
-        if not votes:
-            return "Location"
+        if len(votes) <= 1:  # most entities: one cue, or the gazetteer's class
+            return next(iter(votes), "Location")
         kinds: Counter = Counter()
         for cls, weight in votes.items():
             kinds[KIND_OF.get(cls, cls)] += weight
