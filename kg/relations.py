@@ -268,13 +268,15 @@ def noun_candidates(
             )
             if not agents and governor is not None and governor.pos_ == "NOUN":
                 agents = _prep_objects([governor], ("by", "from"))  # "absence of support from X"
-            # "launched an assault on", "expressed support for" (not "the UN reported the
-            # displacement of": who tells of an event is not who did it)
+            # "launched an assault on", "declared support for" (not "the UN reported the
+            # displacement of": who tells of an event is not who did it, but a stance told
+            # is the teller's)
+            told = token.head.lemma_.lower() in lexicon.modality["speech_verbs"]
             if (
                 not agents
                 and token.dep_ in OBJECT_DEPS
                 and token.head.pos_ in ("VERB", "AUX")
-                and token.head.lemma_.lower() not in lexicon.modality["speech_verbs"]
+                and (not told or pat.relation in lexicon.modality["stance_relations"])
             ):
                 agents = _subjects(token.head)
             # "HTS, under the leadership of X", "a group with ties to Y" (but not "with the

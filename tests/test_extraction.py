@@ -116,6 +116,11 @@ CASES = [
     pytest.param(
         "The UN reported the capture of Bakhmut.", set(), id="speaker-is-not-the-doer-of-a-noun"
     ),
+    pytest.param(
+        "William Ruto asserted criticism of the RSF.",
+        {("William Ruto", "criticized", "RSF")},
+        id="speaker-holds-the-stance-a-noun-tells",
+    ),
     # lists, relative clauses, coreference
     pytest.param(
         "The RSF seized key cities like Omdurman and Kassala.",
