@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from multiprocessing import get_context
-from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TypeVar
 
@@ -140,14 +139,9 @@ def _map_batches(
         _init_worker(*settings)
         yield from map(function, batches)
         return
-    with process_context().Pool(config.workers, _init_worker, settings) as pool:
+    context = get_context("forkserver" if sys.platform != "win32" else "spawn")
+    with context.Pool(config.workers, _init_worker, settings) as pool:
         yield from pool.imap(function, batches)
-
-
-def process_context() -> BaseContext:
-    """How kg starts processes: a fork server, which is safe with threads and open stores
-    and starts each worker from a clean process (spawn where there is no fork)."""
-    return get_context("forkserver" if sys.platform != "win32" else "spawn")
 
 
 def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterator[Extraction]:

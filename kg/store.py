@@ -9,7 +9,6 @@ directly: rdflib's per-triple layer costs more than Oxigraph itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
@@ -114,17 +113,9 @@ def _local(term: Node) -> str:
 class Store:
     """Named graphs of articles, entities and direct relations, with SPARQL and export."""
 
-    def __init__(
-        self,
-        dataset: Dataset,
-        oxigraph: ox.Store | None = None,
-        folder: Path | None = None,
-        writable: bool = True,
-    ) -> None:
+    def __init__(self, dataset: Dataset, oxigraph: ox.Store | None = None) -> None:
         self.dataset = dataset
         self._oxigraph = oxigraph  # the store under ``dataset`` when it is Oxigraph
-        self.folder = folder  # where that store lives on disk
-        self._writable = writable
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace, replace=True)
 
@@ -134,19 +125,7 @@ class Store:
         if path is None or path == "memory":
             return cls(Dataset(default_union=True))
         oxigraph = ox.Store(str(path))
-        dataset = Dataset(store=OxigraphStore(store=oxigraph), default_union=True)
-        return cls(dataset, oxigraph, Path(path))
-
-    @classmethod
-    def open_read_only(cls, path: str | Path) -> Store:
-        """The Oxigraph store in folder ``path``, for reading only.
-
-        A read-only store takes no lock: another process may read a store that a build
-        holds open, for as long as the build does not write to it.
-        """
-        oxigraph = ox.Store.read_only(str(path))
-        dataset = Dataset(store=OxigraphStore(store=oxigraph), default_union=True)
-        return cls(dataset, oxigraph, Path(path), writable=False)
+        return cls(Dataset(store=OxigraphStore(store=oxigraph), default_union=True), oxigraph)
 
     def close(self) -> None:
         """Release the store; on disk this frees Oxigraph's lock so the folder can reopen.
@@ -155,14 +134,9 @@ class Store:
         cost several times longer.
         """
         if self._oxigraph is not None:
-            self.flush()
+            self._oxigraph.flush()
             self._oxigraph = None  # any reference left keeps the lock
         self.dataset.close()
-
-    def flush(self) -> None:
-        """Write Oxigraph's buffers to disk, where another process opening it will read them."""
-        if self._oxigraph is not None and self._writable:
-            self._oxigraph.flush()
 
     def __enter__(self) -> Store:
         return self
@@ -390,17 +364,3 @@ class Store:
             return (q.triple for q in self._oxigraph.quads_for_pattern(None, None, None, graph))
         triples = self.dataset.graph(URIRef(graph.value))
         return (ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples)
-
-
-def write_exports(store: Store | Path, out: Path) -> None:
-    """graph.trig, then graph.ttl from it, under ``out``.
-
-    ``store`` may be the folder of an Oxigraph store, opened read-only: a build exports
-    its store from a second process while it draws the views (``kg.outputs``), and this
-    module imports only what reading a store needs, so that process starts quickly.
-    """
-    with ExitStack() as stack:
-        if isinstance(store, Path):
-            store = stack.enter_context(Store.open_read_only(store))
-        trig = store.export(out / "graph.trig", "trig")
-        store.export(out / "graph.ttl", "turtle", source=trig)  # a fifth of a second read

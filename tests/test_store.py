@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from rdflib.plugins.sparql.processor import SPARQLUpdateProcessor
 from test_rdf import iri_map, sample_entities, sample_extraction
 
 from kg.namespaces import KG, RDF
-from kg.pipeline import process_context
 from kg.rdf import (
     DATASET_IRI,
     ONTOLOGY_IRI,
@@ -30,7 +28,7 @@ from kg.rdf import (
     ontology_path,
 )
 from kg.records import Extraction
-from kg.store import Store, write_exports
+from kg.store import Store
 
 HOSTILE = (
     '<script>alert("x")</script><b>bold</b> &amp; &lt; ]]> '
@@ -202,29 +200,6 @@ def test_oxigraph_store_reopens_with_the_same_content(tmp_path: Path) -> None:
     store.close()
     with Store.open(path) as again:  # close() released the lock
         assert again.article_hashes() == {"000_test": "sha256:abc", "001_other": "sha256:abc"}
-
-
-def test_another_process_exports_the_store_that_a_build_holds_open(tmp_path: Path) -> None:
-    """What a build with workers does: the store stays open (and locked) here while a
-    second process opens it read-only and writes the exports, as this process would."""
-    with Store.open(tmp_path / "store") as store:
-        build(store, sample_extraction(evidence=HOSTILE), sample_extraction("001_other"))
-        store.flush()
-        with pytest.raises(OSError):  # the writer's lock holds
-            Store.open(tmp_path / "store")
-        here, there = tmp_path / "here", tmp_path / "there"
-        here.mkdir(), there.mkdir()
-        write_exports(store, here)
-        with ProcessPoolExecutor(1, mp_context=process_context()) as pool:
-            pool.submit(write_exports, store.folder, there).result()
-        store.replace_article("002_third", [])  # the writer still writes
-    for name in ("graph.trig", "graph.ttl"):
-        assert (there / name).read_bytes() == (here / name).read_bytes(), name
-    assert HOSTILE in set(map(str, Graph().parse(there / "graph.ttl").objects()))
-    with Store.open_read_only(tmp_path / "store") as reader:
-        with pytest.raises(RuntimeError, match="read-write"):
-            reader.replace_article("003_fourth", [])
-        assert reader.article_hashes().keys() == {"000_test", "001_other"}
 
 
 # -- reading -----------------------------------------------------------------------------
