@@ -158,7 +158,7 @@ def _trim(span: Span) -> Span:
 
 def _name_class(span: Span, lexicon: Lexicon) -> str | None:
     """The class a name's head word gives: its last word ("Syrian Democratic Forces"), or the
-    word before its first "of"/"for" ("University of Virginia", "Center for Disease Control")."""
+    word before its first "of"/"for" ("University of Virginia", "Center for Strategic Studies")."""
     if len(span) < 2:
         return None
     cut = next((t.i for t in span[1:] if t.lower_ in ("of", "for")), None)
@@ -173,7 +173,7 @@ def _context_class(span: Span, lexicon: Lexicon) -> str | None:
     """'the city of X', 'X province', 'President X': a neighbouring noun tells the class."""
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
-    # "Homs province" is a region, but "Khmer Rouge leader" is no person: titles go before
+    # "Homs province" is a region, but "Wagner Group leader" is no person: titles go before
     if after is not None and lexicon.context_nouns.get(after.lower_, "Person") != "Person":
         return lexicon.context_nouns[after.lower_]
     if span.start >= 2 and doc[span.start - 1].lower_ == "of":

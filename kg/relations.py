@@ -144,7 +144,7 @@ def _subjects(verb: Token) -> list[Token]:
     seen = 0
     while seen < 6:
         # a clause has one subject (conjoined ones hang off it); several are a misparse
-        # ("Today's highlight: ... Elvis Presley was born"), where the nearest is its own
+        # ("Kyiv's response: on Monday Ukraine struck Crimea"), where the nearest is its own
         subj = sorted(
             (c for c in verb.children if c.dep_ in SUBJECT_DEPS), key=lambda c: abs(c.i - verb.i)
         )[:1]
@@ -472,7 +472,7 @@ class Extractor:
                 yield pat, person, [person], places
 
     def _datelines(self, sent, args: Arguments):
-        """'PERUGIA, Italy (AP)': the places of a dateline, then a news agency in brackets.
+        """'KHARKIV, Ukraine (AP)': the places of a dateline, then a news agency in brackets.
 
         A pattern whose subject is a place relates the dateline's first place to the
         following ones (Perugia is in Italy); otherwise the agency is the subject.
@@ -491,7 +491,7 @@ class Extractor:
             for i, t in enumerate(places)
             if i == 0 or table.key_of(places[i - 1]) != table.key_of(t)
         ]
-        for token in heads:  # the model often takes an upper-case "PERUGIA" for an organisation
+        for token in heads:  # the model often takes an upper-case "KHARKIV" for an organisation
             table.vote(table.key_of(token), "Location", 3.0)
         for pat in self.datelines:
             if FAMILIES[pat.head] <= FAMILIES["Location"]:
@@ -541,7 +541,7 @@ class Extractor:
             for pat in self.pairs:
                 if cls in FAMILIES[pat.head]:
                     objects = _prep_objects([token], pat.preps)
-                    if "'s" in pat.preps:  # "Leningrad's Kirov Ballet"
+                    if "'s" in pat.preps:  # "Odesa's Opera Theatre"
                         objects += [c for c in token.children if c.dep_ == "poss"]
                     if objects:
                         yield pat, token, [token], objects

@@ -205,11 +205,11 @@ CASES = [
         "Lviv, Ukraine, was hit by drones.", {("Lviv", "locatedIn", "Ukraine")}, id="appos-place"
     ),
     pytest.param(
-        "PERUGIA, Italy (AP) - Police arrested a man.",
+        "KHARKIV, Ukraine (AP) - Police arrested a man.",
         {
-            ("PERUGIA", "locatedIn", "Italy"),
-            ("AP", "basedIn", "PERUGIA"),
-            ("AP", "basedIn", "Italy"),
+            ("KHARKIV", "locatedIn", "Ukraine"),
+            ("AP", "basedIn", "KHARKIV"),
+            ("AP", "basedIn", "Ukraine"),
         },
         id="dateline",
     ),
@@ -301,13 +301,13 @@ CASES = [
         id="light-verbs-of-gains",
     ),
     pytest.param(
-        "Michael Kovac, Knight-Ridder president, resigned.",
-        {("Michael Kovac", "leaderOf", "Knight-Ridder")},
+        "Oleg Sokolov, Rosneft president, resigned.",
+        {("Oleg Sokolov", "leaderOf", "Rosneft")},
         id="title-after-a-name-is-no-person-cue",
     ),
     pytest.param(
-        "Folke Nyberg, a professor at the University of Washington, agreed.",
-        {("Folke Nyberg", "memberOf", "University of Washington")},
+        "Amina Yusuf, a professor at the University of Khartoum, agreed.",
+        {("Amina Yusuf", "memberOf", "University of Khartoum")},
         id="name-head-before-of",
     ),
     pytest.param(
@@ -339,8 +339,8 @@ CASES = [
         id="born-in",
     ),
     pytest.param(
-        "John Wilkes Booth assassinated Abraham Lincoln.",
-        {("John Wilkes Booth", "killed", "Abraham Lincoln")},
+        "Gavrilo Princip assassinated Archduke Franz Ferdinand.",
+        {("Gavrilo Princip", "killed", "Archduke Franz Ferdinand")},
         id="assassinated",
     ),
 ]
