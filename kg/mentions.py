@@ -48,6 +48,7 @@ PLACE_PREPS = frozenset(
         "inside",
     ]
 )
+LIST_PREPS = ("like", "including", "include", "as")  # "cities like Aleppo", "such as"
 ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "npadvmod", "nmod"})
 # the kind of entity each class names, for settling a class by majority
@@ -396,7 +397,7 @@ def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
             continue
         prep, noun = token.head, token.head.head
         cls = lexicon.context_nouns.get(noun.lemma_.lower())
-        if prep.lower_ not in ("like", "including", "as") or not cls or cls == "Person":
+        if prep.lower_ not in LIST_PREPS or not cls or cls == "Person":
             continue
         if token.i in table.token_key:
             table.vote(table.token_key[token.i], cls, 2.0)

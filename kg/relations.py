@@ -16,11 +16,10 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.coref import Resolver
 from kg.lexicon import FAMILIES, Lexicon, Pattern
-from kg.mentions import EntityTable
+from kg.mentions import LIST_PREPS, EntityTable
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 OBJECT_DEPS = ("dobj", "obj", "attr", "oprd")
-LIST_PREPS = ("like", "including", "include", "as")  # "cities like Aleppo", "such as"
 CIRCUMSTANCE_PREPS = ("despite", "with", "amid", "amidst", "thanks")
 RELATIVE_PRONOUNS = ("which", "who", "that", "whom")
 INHERITING_DEPS = ("xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl", "prep", "pobj")
