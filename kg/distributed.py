@@ -185,17 +185,6 @@ class RemoteStore(Store):
         super().load_ontology()
         self._check_union()
 
-    def export(
-        self, path: str | Path, fmt: str = "turtle", source: str | Path | None = None
-    ) -> Path:
-        """Copy the server's quads into a local store and export that, byte for byte alike."""
-        if source is not None:
-            return super().export(path, fmt, source)
-        local = Store.open(None)
-        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        local.dataset.addN((s, p, o, local.dataset.graph(g)) for s, p, o, g in rows)
-        return local.export(path, fmt)
-
 
 def open_store(location: str | Path | None) -> Store:
     """The store that a ``--store`` value names: a SPARQL endpoint URL, a folder, or memory."""

@@ -25,7 +25,7 @@ class KnowledgeGraph:
 
     def to_networkx(self, include: tuple[str, ...] | None = None) -> nx.MultiDiGraph:
         """Entities as nodes, one edge per statement (see ``kg.network.to_networkx``)."""
-        return to_networkx(self.store.dataset, *(() if include is None else (include,)))
+        return to_networkx(self.store, *(() if include is None else (include,)))
 
     def stats(self) -> dict[str, Any]:
         return self.store.stats()

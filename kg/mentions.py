@@ -10,8 +10,6 @@ settles each class by majority.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import FAMILIES, Lexicon, lexicon_table
 from kg.nlp import original_text
-from kg.records import LocalEntity, Mention
+from kg.records import LocalEntity, Mention, normalize
 
 NER_CLASS = {
     "PERSON": "Person",
@@ -56,16 +54,6 @@ KIND_OF = {
     **{cls: "Location" for cls in FAMILIES["Location"]},
     **{cls: "Organization" for cls in FAMILIES["Organization"]},
 }
-
-
-def normalize(name: str) -> str:
-    """Lower-case ASCII form of a name used as a key: accents, 'the', 's and punctuation go."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['\u2019]s\b", "", text)
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    text = re.sub(r"^\s*the\s+", "", text)
-    return " ".join(text.split())
 
 
 @dataclass

@@ -4,7 +4,8 @@ The RDF store keeps every extracted relation as a reified ``rdf:Statement`` with
 provenance (see ``docs/rdf-model.md``). Graph algorithms and the HTML explorer want the
 opposite shape: entities as nodes and one edge per statement, with the provenance as edge
 attributes. Everything is read with SPARQL so that the same code works on an in-memory
-rdflib graph, the Oxigraph store and a SPARQL endpoint.
+rdflib graph, the Oxigraph store and a SPARQL endpoint; a ``kg.store.Store`` on Oxigraph
+is asked directly, without making rdflib terms of the results.
 
 ``RDFView`` reads that shape in a fixed order, a query's worth of statements at a time, and
 holds only the nodes and the number of statements between them: a build writes GraphML
@@ -18,17 +19,17 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.plugins.stores.memory import Memory
-from rdflib.term import Node
 
-from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS
+from kg.namespaces import KG, KGR
 from kg.records import MODALITIES
+from kg.store import Store, select
 
 # The attributes of the nodes and edges, in the order the views write them.
 NODE_ATTRIBUTES = ("label", "cls", "aliases", "articles")
@@ -48,19 +49,6 @@ T = TypeVar("T")
 # memory (one row with more is read alone).
 MENTIONS_PER_QUERY = 8192
 STATEMENTS_PER_QUERY = 2048
-_PREFIXES = {  # plain strings: the Oxigraph store refuses Namespace objects
-    prefix: str(namespace)
-    for prefix, namespace in [
-        ("kg", KG),
-        ("rdf", RDF),
-        ("rdfs", RDFS),
-        ("skos", SKOS),
-        ("prov", PROV),
-        ("dcterms", DCTERMS),
-        ("schema", SDO),
-    ]
-}
-
 # Entities are recognised by their IRI (docs/rdf-model.md), so that ontology classes or
 # articles that also carry an rdfs:label never become nodes.
 _ENTITY = f'?e a ?cls ; rdfs:label ?label . FILTER(STRSTARTS(STR(?e), "{KGR}entity/"))'
@@ -75,7 +63,7 @@ _ENTITIES = (
 )
 _ALIASES = "SELECT ?e ?alias WHERE {{ {restrict} ?e skos:altLabel ?alias . }}"
 _MENTIONS = "SELECT ?e ?a WHERE {{ {restrict} ?a schema:mentions ?e . }}"
-# Articles are read once, not with each statement: rdflib's literals cost more than the query.
+# Articles are read once, not with each statement.
 _ARTICLE_DATA = """
 SELECT ?a ?id ?title (STR(?published) AS ?date) WHERE {{
     ?a dcterms:identifier ?id .
@@ -113,18 +101,14 @@ _ARTICLES = (
 )
 
 
-def _local(term: Node) -> str:
+def _local(iri: str) -> str:
     """Local name of an IRI: the part after the last ``#`` or ``/``."""
-    return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _text(term: Node | None) -> str | None:
-    return None if term is None else str(term)
-
-
-def _values(var: str, terms: Iterable[Node]) -> str:
-    """A VALUES clause that binds ``?var`` to each of `terms` in turn."""
-    return f"VALUES ?{var} {{ {' '.join(term.n3() for term in terms)} }}"
+def _values(var: str, iris: Iterable[str]) -> str:
+    """A VALUES clause that binds ``?var`` to each of `iris` in turn."""
+    return f"VALUES ?{var} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
 
 
 def _batches(items: Iterable[T], size: Callable[[T], int], limit: float) -> Iterator[list[T]]:
@@ -152,24 +136,23 @@ class _Structure(NamedTuple):
     """What a view holds: the nodes and how many statements join them, no attributes."""
 
     nodes: list[str]
-    others: dict[str, Node]  # the term of each node that is no entity
     relations: list[tuple[int, int, str, int]]  # (subject, object, relation, statements)
 
 
 class RDFView:
     """The entities and statements of an RDF graph, read by SPARQL a batch at a time.
 
-    Nodes come in a fixed order (entities sorted by IRI, then any other resource that a
-    statement is about, sorted), and edges in the order of their subject, object, then
-    statement IRI: the same graph gives the same sequence whatever store holds it. A view
-    holds the nodes and the number of statements that join each two by each relation;
-    attributes and evidence are read as they are asked for.
+    Nodes are IRIs and come in a fixed order (entities sorted by IRI, then any other
+    resource that a statement is about, sorted), and edges in the order of their subject,
+    object, then statement IRI: the same graph gives the same sequence whatever store
+    holds it. A view holds the nodes and the number of statements that join each two by
+    each relation; attributes and evidence are read as they are asked for.
 
     Parameters
     ----------
-    graph : rdflib.Graph or rdflib.Dataset
-        A graph laid out as ``docs/rdf-model.md`` describes. A ``Dataset`` is read as
-        the union of its named graphs.
+    graph : rdflib.Graph, rdflib.Dataset or kg.store.Store
+        A graph laid out as ``docs/rdf-model.md`` describes. A ``Dataset`` or a
+        ``Store`` is read as the union of its named graphs.
     include : iterable of str, optional (default: all of ``kg.records.MODALITIES``)
         The modalities of the statements to keep as edges.
 
@@ -179,85 +162,83 @@ class RDFView:
         If `include` names an unknown modality.
     """
 
-    def __init__(self, graph: Graph, include: Iterable[str] = MODALITIES) -> None:
+    def __init__(self, graph: Graph | Store, include: Iterable[str] = MODALITIES) -> None:
         keep = set(include)
         if unknown := keep - set(MODALITIES):
             raise ValueError(f"unknown modalities {sorted(unknown)}; expected some of {MODALITIES}")
-        self._union = _union(graph)
+        if isinstance(graph, Store):
+            self._select: Callable[[str], list[tuple[str | None, ...]]] = graph.select
+            store = graph.dataset.store
+        else:
+            union = _union(graph)
+            self._select, store = partial(select, union), union.store
         # rdflib's own engine reads the whole graph for each query, and a graph in its
         # memory store is all in memory already: that one is read in one query.
-        self._batched = not isinstance(self._union.store, Memory)
+        self._batched = not isinstance(store, Memory)
         # A filter, not VALUES: rdflib cannot evaluate an empty VALUES block.
         kept = ", ".join(KG[m].n3() for m in MODALITIES if m in keep)
         self._modalities = f"FILTER(?modality IN ({kept}))"
 
-    def _rows(self, query: str, restrict: str = "") -> Iterator[Any]:
-        return iter(self._union.query(query.format(restrict=restrict), initNs=_PREFIXES))
+    def _rows(self, query: str, restrict: str = "", ordered: bool = False) -> list[Any]:
+        """The rows of ``query`` (its ``{restrict}`` filled in) as plain strings; sorted if
+        ``ordered``, so that no store's own order changes what is made of them."""
+        rows = self._select(query.format(restrict=restrict))
+        return sorted(rows, key=lambda row: tuple(map(str, row))) if ordered else rows
 
     @cached_property
-    def _entities(self) -> dict[str, tuple[Node, str, str, int]]:
-        """Each entity's IRI, label, class and number of mentions; an entity typed twice
+    def _entities(self) -> dict[str, tuple[str, str, int]]:
+        """Each entity's label, class and number of mentions, by IRI; an entity typed twice
         gets its first class in sorted order, so that it gets the same one on every run."""
-        found: dict[str, tuple[Node, str, str, int]] = {}
-        for e, label, cls, n in sorted(self._rows(_ENTITIES), key=lambda row: tuple(map(str, row))):
-            found.setdefault(str(e), (e, str(label), _local(cls), int(n)))
+        found: dict[str, tuple[str, str, int]] = {}
+        for e, label, cls, n in self._rows(_ENTITIES, ordered=True):
+            found.setdefault(e, (label, _local(cls), int(n)))
         return found
 
     @cached_property
     def _articles(self) -> dict[str, tuple[str, str | None, str | None]]:
         """The identifier, title and publication date of every article."""
-        rows = sorted(self._rows(_ARTICLE_DATA), key=lambda row: tuple(map(str, row)))
-        return {str(a): (str(i), _text(title), _text(date)) for a, i, title, date in rows}
+        rows = self._rows(_ARTICLE_DATA, ordered=True)
+        return {a: (i, title, date) for a, i, title, date in rows}
 
     @cached_property
     def _structure(self) -> _Structure:
         counts: Counter[tuple[str, str, str]] = Counter()
-        terms: dict[str, Node] = {}
         for s, p, o, n in self._rows(_RELATIONS, self._modalities):
-            terms.setdefault(str(s), s)
-            terms.setdefault(str(o), o)
-            counts[str(s), str(o), _local(p)] += int(n)
-        others = sorted(terms.keys() - self._entities.keys())
-        nodes = [*self._entities, *others]
+            counts[s, o, _local(p)] += int(n)
+        ends = {end for s, o, _ in counts for end in (s, o)}
+        nodes = [*self._entities, *sorted(ends - self._entities.keys())]
         index = {n: i for i, n in enumerate(nodes)}
         relations = sorted((index[s], index[o], p, n) for (s, o, p), n in counts.items())
-        return _Structure(nodes, {n: terms[n] for n in others}, relations)
+        return _Structure(nodes, relations)
 
     @property
     def nodes(self) -> list[str]:
         """Every node: the entities, then the other resources of kept statements."""
         return self._structure.nodes
 
-    def _term(self, node: str) -> Node:
-        entity = self._entities.get(node)
-        return entity[0] if entity is not None else self._structure.others[node]
-
-    def _term_n3(self, node: str) -> str:
-        return self._term(node).n3()
-
     def node_data(self, nodes: Sequence[str] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """Each of `nodes` (default: ``nodes``) with the attributes of ``to_networkx``."""
 
         def rows(n: str) -> int:
-            return 1 + (self._entities[n][3] if n in self._entities else 0)
+            return 1 + (self._entities[n][2] if n in self._entities else 0)
 
         limit = MENTIONS_PER_QUERY if self._batched else math.inf
         for batch in _batches(self.nodes if nodes is None else nodes, rows, limit):
-            entities = [self._entities[n][0] for n in batch if n in self._entities]
+            entities = [n for n in batch if n in self._entities]
             values = _values("e", entities) if self._batched or nodes is not None else ""
             aliases: defaultdict[str, set[str]] = defaultdict(set)
             articles: defaultdict[str, set[str]] = defaultdict(set)
             if entities:  # rdflib cannot evaluate an empty VALUES block
                 for e, alias in self._rows(_ALIASES, values):
-                    aliases[str(e)].add(str(alias))
+                    aliases[e].add(alias)
                 for e, a in self._rows(_MENTIONS, values):
-                    if (article := self._articles.get(str(a))) is not None:
-                        articles[str(e)].add(article[0])
+                    if (article := self._articles.get(a)) is not None:
+                        articles[e].add(article[0])
             for n in batch:
                 if n not in self._entities:  # a statement about a resource that is no entity
                     yield n, {"label": _local(n), "cls": None, "aliases": [], "articles": []}
                     continue
-                _, label, cls, _ = self._entities[n]
+                label, cls, _ = self._entities[n]
                 attrs = {"label": label, "cls": cls, "aliases": sorted(aliases[n] - {label})}
                 yield n, attrs | {"articles": sorted(articles[n])}
 
@@ -287,30 +268,30 @@ class RDFView:
             wanted = {key: i for i, (key, _) in enumerate(batch)}
             values = ""
             if self._batched or nodes is not None:
-                subjects = _values("s", map(self._term, dict.fromkeys(k[0] for k, _ in batch)))
-                objects = ", ".join(map(self._term_n3, dict.fromkeys(k[-1] for k, _ in batch)))
+                subjects = _values("s", dict.fromkeys(k[0] for k, _ in batch))
+                objects = ", ".join(f"<{o}>" for o in dict.fromkeys(k[-1] for k, _ in batch))
                 # Objects in a filter: VALUES for both ends would join every two.
                 values = f"{subjects} FILTER(?o IN ({objects}))"
             found = {}
-            # Rows in full order first, so that a statement read twice keeps the same row.
-            rows = self._rows(_STATEMENTS, f"{values} {self._modalities}")
-            for row in sorted(rows, key=lambda r: tuple(map(str, r))):
-                s, relation, o = str(row.s), _local(row.p), str(row.o)
-                group = wanted.get((s, relation, o) if by_relation else (s, o))
+            # Rows in full order, so that a statement read twice keeps the same row.
+            for row in self._rows(_STATEMENTS, f"{values} {self._modalities}", ordered=True):
+                st, s, p, o = row[:4]
+                group = wanted.get((s, _local(p), o) if by_relation else (s, o))
                 if group is not None:
-                    found[s, o, str(row.st)] = group, row
+                    found[s, o, st] = group, row
             for (s, o, st), (_, row) in sorted(found.items(), key=lambda kv: (kv[1][0], kv[0][2])):
-                article_id, title, date = self._articles.get(str(row.article), (None, None, None))
+                _, _, p, _, modality, evidence, confidence, event_date, reported_by, article = row
+                article_id, title, date = self._articles.get(article, (None, None, None))
                 attrs = {
-                    "relation": _local(row.p),
-                    "modality": _local(row.modality),
-                    "evidence": _text(row.evidence),
+                    "relation": _local(p),
+                    "modality": _local(modality),
+                    "evidence": evidence,
                     "article": article_id,
                     "article_title": title,
                     "date": date,
-                    "event_date": _text(row.event_date),
-                    "confidence": None if row.confidence is None else float(row.confidence),
-                    "reported_by": _text(row.reported_by),
+                    "event_date": event_date,
+                    "confidence": None if confidence is None else float(confidence),
+                    "reported_by": reported_by,
                 }
                 yield s, o, st, attrs
 
@@ -346,14 +327,14 @@ class RDFView:
         return G
 
 
-def to_networkx(graph: Graph, include: Iterable[str] = MODALITIES) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph | Store, include: Iterable[str] = MODALITIES) -> nx.MultiDiGraph:
     """Return the entities and reified statements of an RDF graph as a multigraph.
 
     Parameters
     ----------
-    graph : rdflib.Graph or rdflib.Dataset
-        A graph laid out as ``docs/rdf-model.md`` describes. A ``Dataset`` is read as
-        the union of its named graphs.
+    graph : rdflib.Graph, rdflib.Dataset or kg.store.Store
+        A graph laid out as ``docs/rdf-model.md`` describes. A ``Dataset`` or a
+        ``Store`` is read as the union of its named graphs.
     include : iterable of str, optional (default: all of ``kg.records.MODALITIES``)
         The modalities of the statements to keep as edges, among ``"asserted"``,
         ``"reported"``, ``"hypothetical"`` and ``"negated"``.

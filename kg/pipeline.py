@@ -281,7 +281,7 @@ def build_into(
         report.entities, report.statements = stats["entities"], stats["statements"]
         report.step("read", start)
         return report
-    # Imported once there is work: resolve needs spaCy (via kg.mentions), outputs pandas.
+    # Imported once there is work: outputs needs NetworkX and lxml, a second of start-up.
     from kg.outputs import write_outputs
     from kg.resolve import resolve
 

@@ -5,11 +5,14 @@ articles (``Article``) -> spaCy docs -> mentions (``Mention``) -> per-article en
 -> RDF store -> views.
 
 Every record is a plain dataclass so that it can be cached as JSON between runs and
-shipped to worker processes.
+shipped to worker processes. ``normalize`` makes the name keys that extraction and
+resolution share; it lives here so that resolving needs no spaCy.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -39,6 +42,16 @@ class Mention:
     text: str
     cls: str  # ontology class local name, e.g. "ArmedGroup"
     key: str  # per-article entity key this mention belongs to
+
+
+def normalize(name: str) -> str:
+    """Lower-case ASCII form of a name used as a key: accents, 'the', 's and punctuation go."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['\u2019]s\b", "", text)
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    text = re.sub(r"^\s*the\s+", "", text)
+    return " ".join(text.split())
 
 
 @dataclass

@@ -15,9 +15,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from kg.lexicon import lexicon_table, load_lexicon
-from kg.mentions import normalize
 from kg.rdf import entity_iri
-from kg.records import Entity, Extraction, LocalEntity
+from kg.records import Entity, Extraction, LocalEntity, normalize
 
 ACTOR_CLASSES = frozenset({"Organization", "ArmedGroup", "Government", "Country", "SocialGroup"})
 KIND = {  # classes that may be merged with each other

@@ -8,9 +8,9 @@ directly: rdflib's per-triple layer costs more than Oxigraph itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Iterable
 from decimal import Decimal
-from itertools import chain
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -19,12 +19,11 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.namespaces import KG, KGR, RDF
+from kg.namespaces import KG, KGR
 from kg.rdf import (
     DATASET_IRI,
     ONTOLOGY_IRI,
@@ -50,9 +49,15 @@ EXPORT_FORMATS = {
 # are no faster, and a batch (with RocksDB's write buffers, about 1.3 KB a quad) is held
 # in memory until it is flushed.
 BATCH_QUADS = 50_000
-# Every graph but the ontology: exports import the ontology rather than copy it.
-_DATA_QUADS = f"""
-    CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}>) }}
+# Every graph but the ontology, which the Turtle export imports rather than copies.
+_DATA = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}>)"
+_DATA_TRIPLES = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_DATA} }}"
+# The union of the data graphs, after a header that imports the ontology; the empty group
+# gives the header even to an empty store.
+_UNION = f"""
+    CONSTRUCT {{ <{DATASET_IRI}> a <{OWL.Ontology}> ; <{OWL.imports}> <{ONTOLOGY_IRI}> .
+                 ?s ?p ?o }}
+    WHERE {{ {{ {_DATA} }} UNION {{ }} }}
 """
 
 
@@ -106,8 +111,16 @@ def _lines(graph: Graph) -> set[str]:
     return set(graph.serialize(format="ox-nt").split("\n")) - {""}
 
 
-def _local(term: Node) -> str:
-    return str(term).removeprefix(str(KG))
+def _local(iri: str) -> str:
+    return iri.removeprefix(str(KG))
+
+
+def select(graph: Graph, sparql: str) -> list[tuple[str | None, ...]]:
+    """The rows of a SELECT on ``graph``, each term as a plain string (an IRI, a literal's
+    lexical form, a blank node's id) and None where unbound; kg's prefixes are predeclared.
+    """
+    rows = graph.query(sparql, initNs=PREFIXES)
+    return [tuple(None if term is None else str(term) for term in row) for row in rows]
 
 
 class Store:
@@ -261,23 +274,33 @@ class Store:
         # Complete columns get a real dtype (numbers sum and plot); gaps stay None, not NaN.
         return frame.apply(lambda col: col if col.isna().any() else col.infer_objects())
 
+    def select(self, sparql: str) -> list[tuple[str | None, ...]]:
+        """A SELECT's rows as plain strings (see ``select``).
+
+        On Oxigraph pyoxigraph answers directly: making rdflib terms of the results costs
+        more than answering the query.
+        """
+        if self._oxigraph is None:
+            return select(self.dataset, sparql)
+        rows = self._oxigraph.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        return [tuple(None if term is None else term.value for term in row) for row in rows]
+
     def article_hashes(self) -> dict[str, str]:
         """Content hash of every stored article, so an incremental build skips unchanged ones."""
-        rows = self.query(
+        rows = self.select(
             """SELECT ?id ?hash WHERE { GRAPH ?g {
                 ?a a schema:NewsArticle ; dcterms:identifier ?id ; kg:contentHash ?hash } }"""
         )
-        return {str(row[0]): str(row[1]) for row in rows}
+        return dict(rows)
 
     def stats(self) -> dict[str, Any]:
         """Counts per class, relation, modality and article, by SPARQL (len() walks the store)."""
 
-        def counts(select: str) -> dict[str, int]:
-            rows = self.query(f"SELECT ?key (COUNT(*) AS ?n) WHERE {{ {select} }} GROUP BY ?key")
-            return dict(sorted((_local(row[0]), int(row[1])) for row in rows))
+        def counts(pattern: str) -> dict[str, int]:
+            rows = self.select(f"SELECT ?key (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?key")
+            return dict(sorted((_local(key), int(n)) for key, n in rows))
 
-        data = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}>)"
-        [(triples,)] = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {data} }}")
+        [(triples,)] = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {_DATA} }}")
         classes = counts(f"GRAPH <{graph_iri('entities')}> {{ ?e a ?key }}")
         relations = counts("GRAPH ?g { ?st a rdf:Statement ; rdf:predicate ?key }")
         modalities = counts("GRAPH ?g { ?st a rdf:Statement ; kg:modality ?key }")
@@ -305,7 +328,7 @@ class Store:
         from pyshacl import validate
 
         conforms, report, text = validate(
-            self.query(_DATA_QUADS).graph,
+            self.query(_DATA_TRIPLES).graph,
             shacl_graph=Graph().parse(ontology_path("shapes.ttl")),
             ont_graph=Graph().parse(ontology_path("kg.ttl")),
             allow_warnings=True,
@@ -314,53 +337,37 @@ class Store:
 
     # -- export ----------------------------------------------------------------------
 
-    def export(
-        self, path: str | Path, fmt: str = "turtle", source: str | Path | None = None
-    ) -> Path:
-        """Write the data graphs to ``path``, byte-identical for identical content.
+    @property
+    def threadsafe(self) -> bool:
+        """Whether threads may read this store at once: Oxigraph's yes, rdflib's not known."""
+        return self._oxigraph is not None
 
-        ``turtle`` is the union of all graphs after an ``owl:imports`` of the ontology;
-        ``trig``, ``nquads`` and ``jsonld`` keep the named graphs. Graphs are written one
-        at a time in the order of their names, each with its statements sorted by their
-        canonical N-Triples form: the order never depends on hashing or insertion order,
-        and memory holds one graph, never the whole dataset. No two graphs share a triple
-        (an article graph describes the article's own resources; ``entities`` and
-        ``direct`` use different predicates), so the union is their concatenation.
+    def export(self, path: str | Path, fmt: str = "turtle") -> Path:
+        """Write the store to ``path`` in ``fmt``, byte-identical for identical content.
 
-        ``source``, a TriG file that this method wrote from the store as it is, is read
-        instead of the store: the same statements in the same order, at a fifth of the
-        cost, as parsing a file is cheaper than decoding the store's terms.
+        ``turtle`` is the union of the data graphs after an ``owl:imports`` of the
+        ontology; ``trig``, ``nquads`` and ``jsonld`` hold every named graph, the
+        ontology's too, so that loading one gives the store back. Oxigraph writes them in
+        the order of its on-disk indexes, which the content alone decides, and without
+        holding Python's lock, so a build exports in a thread while it draws the views.
+        A store in memory or on a server is copied into a temporary Oxigraph folder
+        first: every kind of store writes the same bytes.
         """
-        if source is not None:
-            quads = ox.parse(path=str(source), format=ox.RdfFormat.TRIG)
-        else:
-            quads = (
-                ox.Quad(t.subject, t.predicate, t.object, graph)
-                for graph in self._data_graphs()
-                for t in sorted(self._triples(graph), key=str)
-            )
-        items: Iterator[ox.Triple | ox.Quad] = quads
-        if fmt == "turtle":
-            dataset = ox.NamedNode(DATASET_IRI)
-            header = [
-                ox.Triple(dataset, ox.NamedNode(RDF.type), ox.NamedNode(OWL.Ontology)),
-                ox.Triple(dataset, ox.NamedNode(OWL.imports), ox.NamedNode(ONTOLOGY_IRI)),
-            ]
-            items = chain(header, (q.triple for q in quads))
-        ox.serialize(items, output=str(path), format=EXPORT_FORMATS[fmt], prefixes=PREFIXES)
+        if self._oxigraph is not None:
+            return _export(self._oxigraph, path, fmt)
+        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        terms = _OxTerms()
+        with tempfile.TemporaryDirectory() as folder:
+            copy = ox.Store(folder)
+            copy.extend(ox.Quad(terms[s], terms[p], terms[o], terms[g]) for s, p, o, g in rows)
+            _export(copy, path, fmt)
+            del copy  # closes it before its folder goes
         return Path(path)
 
-    def _data_graphs(self) -> list[ox.NamedNode]:
-        """Names of the named graphs but the ontology's, sorted as in N-Quads."""
-        if self._oxigraph is not None:
-            names = list(self._oxigraph.named_graphs())
-        else:
-            ids = (g.identifier for g in self.dataset.graphs())
-            names = [ox.NamedNode(i) for i in ids if i != DATASET_DEFAULT_GRAPH_ID]
-        return sorted((n for n in names if n.value != str(ONTOLOGY_GRAPH)), key=str)
 
-    def _triples(self, graph: ox.NamedNode) -> Iterator[ox.Triple]:
-        if self._oxigraph is not None:
-            return (q.triple for q in self._oxigraph.quads_for_pattern(None, None, None, graph))
-        triples = self.dataset.graph(URIRef(graph.value))
-        return (ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples)
+def _export(store: ox.Store, path: str | Path, fmt: str) -> Path:
+    if fmt == "turtle":
+        ox.serialize(store.query(_UNION), str(path), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    else:
+        store.dump(str(path), EXPORT_FORMATS[fmt], prefixes=PREFIXES)
+    return Path(path)

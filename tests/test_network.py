@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -14,6 +14,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 import kg.network
 from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS, XSD
 from kg.network import RDFView, to_networkx
+from kg.store import Store
 
 HTS = str(KGR["entity/hts"])
 HAMA = str(KGR["entity/hama"])
@@ -71,7 +72,7 @@ def _same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
 
 
 def test_plain_graph_and_oxigraph_store_read_the_same(
-    views_trig: str, views_dataset: Dataset, views_graph: nx.MultiDiGraph
+    views_trig: str, views_dataset: Dataset, views_graph: nx.MultiDiGraph, tmp_path: Path
 ) -> None:
     flat = Graph()
     for s, p, o, _ in views_dataset.quads():
@@ -79,6 +80,10 @@ def test_plain_graph_and_oxigraph_store_read_the_same(
     assert _same(to_networkx(flat), views_graph)
     on_oxigraph = Dataset(store="Oxigraph").parse(data=views_trig, format="trig")
     assert _same(to_networkx(on_oxigraph), views_graph)
+    # kg's store on disk is asked through pyoxigraph, not rdflib: the same nodes and edges
+    with Store.open(tmp_path / "store") as store:
+        store.dataset.parse(data=views_trig, format="trig")
+        assert _same(to_networkx(store), views_graph)
 
 
 def test_statement_about_an_unlabelled_resource_gets_a_usable_node(
@@ -197,11 +202,11 @@ def test_small_batches_read_what_one_query_reads(monkeypatch: pytest.MonkeyPatch
     batched = RDFView(on_oxigraph(ds))
     read, rows = batched._rows, []
 
-    def counted(query: str, values: str = "") -> Iterator[Any]:
-        found = list(read(query, values))
+    def counted(query: str, values: str = "", ordered: bool = False) -> list[Any]:
+        found = read(query, values, ordered)
         if query == kg.network._STATEMENTS:
             rows.append(len(found))
-        return iter(found)
+        return found
 
     monkeypatch.setattr(batched, "_rows", counted)
     got = list(batched.node_data()), list(batched.edges()), list(batched.edges(hubs, True))
