@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -172,22 +173,29 @@ class Store:
         """``replace_article`` for many (article id, quads): each article all or nothing.
 
         In Oxigraph, articles not stored yet are added in batches, one transaction per
-        batch of whole articles: a write costs far less in a batch than alone.
+        batch of whole articles: a write costs far less in a batch than alone. A second
+        thread writes each batch while this one makes the next: Oxigraph writes without
+        holding Python's lock, and one batch waits at most.
         """
         if self._oxigraph is None:
             for article_id, quads in articles:
                 self.replace_article(article_id, quads)
             return
         batch: list[ox.Quad] = []
-        for article_id, quads in articles:
-            graph = article_graph_iri(article_id)
-            if self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
-                self._replace(graph, quads)
-                continue
-            batch += self._ox_quads(graph, quads)
-            if len(batch) >= BATCH_QUADS:
-                self._add(batch)
-                batch = []
+        with ThreadPoolExecutor(1) as writer:
+            written: Future[None] | None = None
+            for article_id, quads in articles:
+                graph = article_graph_iri(article_id)
+                if self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
+                    self._replace(graph, quads)
+                    continue
+                batch += self._ox_quads(graph, quads)
+                if len(batch) >= BATCH_QUADS:
+                    if written is not None:
+                        written.result()  # raises what the writer raised
+                    written, batch = writer.submit(self._add, batch), []
+            if written is not None:
+                written.result()
         self._add(batch)
 
     def _add(self, quads: list[ox.Quad]) -> None:

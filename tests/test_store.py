@@ -16,10 +16,12 @@ from rdflib.namespace import OWL
 from rdflib.plugins.sparql.processor import SPARQLUpdateProcessor
 from test_rdf import iri_map, sample_entities, sample_extraction
 
+import kg.store
 from kg.namespaces import KG, RDF
 from kg.rdf import (
     DATASET_IRI,
     ONTOLOGY_IRI,
+    article_graph_iri,
     article_iri,
     article_quads,
     direct_quads,
@@ -126,6 +128,37 @@ def test_a_failure_while_producing_quads_keeps_the_old_graph(store: Store) -> No
     with pytest.raises(RuntimeError):
         store.replace_article(ex.article.id, failing())
     assert all_quads(store) == before
+
+
+def test_batched_writes_store_every_article_whole(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small batches: the writer thread adds some while the next are made; a failure while
+    making one stops the build with every article before it whole and none after it."""
+    monkeypatch.setattr(kg.store, "BATCH_QUADS", 30)  # a batch every article or two
+    extractions = [sample_extraction(f"{i:03}_batch") for i in range(6)]
+    expected = Store.open(None)
+    for ex in extractions:
+        expected.replace_article(ex.article.id, article_quads(ex, iri_map(ex)))
+
+    def articles(fail_at: int | None = None) -> Iterator:
+        for i, ex in enumerate(extractions):
+            if i == fail_at:
+                raise RuntimeError("extraction crashed")
+            yield ex.article.id, article_quads(ex, iri_map(ex))
+
+    with pytest.raises(RuntimeError):
+        store.replace_articles(articles(fail_at=4))
+    stored = set(store.article_hashes())
+    assert extractions[0].article.id in stored <= {ex.article.id for ex in extractions[:4]}
+    for ex in extractions:
+        graph = f"<{article_graph_iri(ex.article.id)}>"
+        query = f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+        got = {tuple(map(str, row)) for row in store.query(query)}
+        assert got in (set(), {tuple(map(str, row)) for row in expected.query(query)})
+        assert bool(got) == (ex.article.id in stored)
+    store.replace_articles(articles())
+    assert all_quads(store) == all_quads(expected)
 
 
 def test_replace_graph_refuses_quads_of_another_graph(store: Store) -> None:
