@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from rdflib.namespace import OWL
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.namespaces import KG, KGR
+from kg.namespaces import KG, KGR, RDF
 from kg.rdf import (
     DATASET_IRI,
     ONTOLOGY_IRI,
@@ -53,13 +54,11 @@ BATCH_QUADS = 50_000
 # Every graph but the ontology, which the Turtle export imports rather than copies.
 _DATA = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}>)"
 _DATA_TRIPLES = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_DATA} }}"
-# The union of the data graphs, after a header that imports the ontology; the empty group
-# gives the header even to an empty store.
-_UNION = f"""
-    CONSTRUCT {{ <{DATASET_IRI}> a <{OWL.Ontology}> ; <{OWL.imports}> <{ONTOLOGY_IRI}> .
-                 ?s ?p ?o }}
-    WHERE {{ {{ {_DATA} }} UNION {{ }} }}
-"""
+# What graph.ttl says of itself before its triples: it imports the ontology.
+_TURTLE_HEADER = [
+    ox.Triple(ox.NamedNode(DATASET_IRI), ox.NamedNode(RDF.type), ox.NamedNode(OWL.Ontology)),
+    ox.Triple(ox.NamedNode(DATASET_IRI), ox.NamedNode(OWL.imports), ox.NamedNode(ONTOLOGY_IRI)),
+]
 
 
 def gather(graph: URIRef, quads: Iterable[Quad]) -> list[Triple]:
@@ -356,8 +355,9 @@ class Store:
         ``turtle`` is the union of the data graphs after an ``owl:imports`` of the
         ontology; ``trig``, ``nquads`` and ``jsonld`` hold every named graph, the
         ontology's too, so that loading one gives the store back. Oxigraph writes them in
-        the order of its on-disk indexes, which the content alone decides, and without
-        holding Python's lock, so a build exports in a thread while it draws the views.
+        the order of its on-disk indexes, which the content alone decides, streaming; the
+        dataset formats without holding Python's lock, so a build exports in a thread
+        while it draws the views.
         A store in memory or on a server is copied into a temporary Oxigraph folder
         first: every kind of store writes the same bytes.
         """
@@ -375,7 +375,13 @@ class Store:
 
 def _export(store: ox.Store, path: str | Path, fmt: str) -> Path:
     if fmt == "turtle":
-        ox.serialize(store.query(_UNION), str(path), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        # Quad by quad, not a CONSTRUCT: Oxigraph's CONSTRUCT remembers up to a million
+        # triples to drop repeats, hundreds of megabytes on a large store.
+        ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+        quads = store.quads_for_pattern(None, None, None, None)
+        triples = (quad.triple for quad in quads if quad.graph_name != ontology)
+        turtle = ox.RdfFormat.TURTLE
+        ox.serialize(chain(_TURTLE_HEADER, triples), str(path), turtle, prefixes=PREFIXES)
     else:
         store.dump(str(path), EXPORT_FORMATS[fmt], prefixes=PREFIXES)
     return Path(path)
