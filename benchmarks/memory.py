@@ -6,10 +6,10 @@ table gives the peak of the process tree (all processes together: what the machi
 have) and of the main process alone (what grows with the corpus, as the workers each
 hold one model and one batch).
 
-The issue's corpus is 10,000 articles of about 700 words (7 million words). That build
-takes about 40 minutes on 2 cores, so the default article is shorter (``--words 120``: 1.45
-million words in 10,000 articles, about 6 minutes in all); ``--words 700`` runs the full
-size. See docs/benchmarks.md for what the article length changes.
+The issue's corpus is 10,000 articles of about 700 words (7 million words): ``--words
+700`` runs it, in about 25 minutes on 2 cores. The default article is shorter (``--words
+120``: 1.45 million words in 10,000 articles, about 6 minutes in all) for a quick check;
+the full size is the one that counts (docs/benchmarks.md).
 
 Run: ``.venv/bin/python benchmarks/memory.py [--words 700]``
 """
