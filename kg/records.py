@@ -12,6 +12,7 @@ resolution share; it lives here so that resolving needs no spaCy.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -54,9 +55,12 @@ def normalize(name: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass
+@dataclass(slots=True)
 class LocalEntity:
-    """An entity as known inside one article: its names and its class."""
+    """An entity as known inside one article: its names and its class.
+
+    Slotted: the main process holds every article's entity list until resolution.
+    """
 
     key: str
     name: str  # best name in this article
@@ -64,6 +68,20 @@ class LocalEntity:
     names: list[str] = field(default_factory=list)
     gazetteer_id: str | None = None
     generic: bool = False  # "the rebels", "the army": only merged across articles by name
+
+
+def shared_strings(entities: list[LocalEntity]) -> list[LocalEntity]:
+    """``entities`` with their strings interned, so that a name recurring in many articles
+    is held once: the entity lists a build keeps until resolution then take a third of the
+    memory, which otherwise grows with the corpus (each list arrives unpickled or parsed
+    from JSON, with fresh copies of every string)."""
+    intern = sys.intern
+    for ent in entities:
+        ent.key, ent.name, ent.cls = intern(ent.key), intern(ent.name), intern(ent.cls)
+        ent.names = [intern(name) for name in ent.names]
+        if ent.gazetteer_id is not None:
+            ent.gazetteer_id = intern(ent.gazetteer_id)
+    return entities
 
 
 @dataclass
@@ -125,7 +143,7 @@ class Extraction:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """A resolved entity across the whole corpus, with its stable IRI."""
 

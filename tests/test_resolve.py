@@ -6,12 +6,13 @@ name>`` for other names. The cases that are marked xfail are real resolution bug
 
 from __future__ import annotations
 
+import json
 from itertools import permutations
 
 import pytest
 
 from kg.rdf import entity_iri
-from kg.records import Article, Entity, Extraction, LocalEntity
+from kg.records import Article, Entity, Extraction, LocalEntity, shared_strings
 from kg.resolve import resolve, skeleton
 
 NAMES = {  # key -> (name in the article, class, gazetteer id)
@@ -140,3 +141,22 @@ def test_entities_do_not_depend_on_input_order() -> None:
     expected = entities(CORPUS)
     for order in permutations(CORPUS):
         assert entities(order) == expected
+
+
+def test_shared_strings_hold_a_recurring_name_once():
+    """Entity lists arrive from workers or the cache with fresh copies of every string; the
+    build keeps one copy of each, and the entities are otherwise unchanged."""
+    raw = {"key": "n:bashar al assad", "name": "Bashar al-Assad", "cls": "Person",
+           "names": ["Bashar al-Assad", "Assad"], "gazetteer_id": "assad"}
+    first, second = (
+        Extraction.from_dict({"article": {"id": i, "text": "", "source": ""},
+                              "entities": [json.loads(json.dumps(raw))],
+                              "mentions": [], "assertions": []}).entities
+        for i in ("a1", "a2")
+    )
+    assert first[0].name is not second[0].name  # parsed separately: two copies
+    shared = [shared_strings(first)[0], shared_strings(second)[0]]
+    assert shared[0] == shared[1] == LocalEntity(**raw)
+    for field in ("key", "name", "cls", "gazetteer_id"):
+        assert getattr(shared[0], field) is getattr(shared[1], field)
+    assert all(a is b for a, b in zip(shared[0].names, shared[1].names, strict=True))
