@@ -72,9 +72,9 @@ class LocalEntity:
 
 def shared_strings(entities: list[LocalEntity]) -> list[LocalEntity]:
     """``entities`` with their strings interned, so that a name recurring in many articles
-    is held once: the entity lists a build keeps until resolution then take a third of the
-    memory, which otherwise grows with the corpus (each list arrives unpickled or parsed
-    from JSON, with fresh copies of every string)."""
+    is held once. Each list arrives unpickled or parsed from JSON with fresh copies of every
+    string, and a build keeps every article's list until resolution: interned, they take
+    half the memory."""
     intern = sys.intern
     for ent in entities:
         ent.key, ent.name, ent.cls = intern(ent.key), intern(ent.name), intern(ent.cls)
