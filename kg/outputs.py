@@ -42,8 +42,8 @@ def _exports(store: Store, out: Path) -> dict[str, Any]:
 
 
 def _views(store: Store, out: Path, config: BuildConfig) -> None:
-    """Write graph.graphml and graph.html, reading the store a batch at a time: memory does
-    not grow with the corpus."""
+    """Write graph.graphml and graph.html, reading the statements a batch at a time: memory
+    grows with the number of entities (the view's nodes and counts), not of statements."""
     view = RDFView(store)
     write_view_graphml(view, out / "graph.graphml")
     write_view_html(
