@@ -20,7 +20,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property, partial
-from operator import itemgetter
+from itertools import groupby
 from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
@@ -263,15 +263,17 @@ class RDFView:
         IRI, attributes)`` with the attributes of ``to_networkx``, in the order of their
         subject in `nodes`, then relation if `by_relation`, then object in `nodes`, then IRI."""
         groups = self._groups(self.nodes if nodes is None else nodes, by_relation)
+        # A query reads whole subjects, so that it reads each statement once: cut between
+        # objects, a hub's statements to later objects would be read again with each batch.
+        by_subject = [list(group) for _, group in groupby(groups, key=lambda g: g[0][0])]
         limit = STATEMENTS_PER_QUERY if self._batched else math.inf
-        for batch in _batches(groups, itemgetter(1), limit):
-            wanted = {key: i for i, (key, _) in enumerate(batch)}
+        among = "" if nodes is None else f"FILTER(?o IN ({', '.join(f'<{n}>' for n in nodes)}))"
+        for subjects in _batches(by_subject, lambda group: sum(n for _, n in group), limit):
+            batch = [key for group in subjects for key, _ in group]
+            wanted = {key: i for i, key in enumerate(batch)}
             values = ""
             if self._batched or nodes is not None:
-                subjects = _values("s", dict.fromkeys(k[0] for k, _ in batch))
-                objects = ", ".join(f"<{o}>" for o in dict.fromkeys(k[-1] for k, _ in batch))
-                # Objects in a filter: VALUES for both ends would join every two.
-                values = f"{subjects} FILTER(?o IN ({objects}))"
+                values = f"{_values('s', (group[0][0][0] for group in subjects))} {among}"
             found = {}
             # Rows in full order, so that a statement read twice keeps the same row.
             for row in self._rows(_STATEMENTS, f"{values} {self._modalities}", ordered=True):

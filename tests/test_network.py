@@ -246,3 +246,20 @@ def test_view_keeps_only_the_chosen_modalities(views_dataset: Dataset) -> None:
     assert [d["modality"] for *_, d in view.edges()] == ["negated"]
     assert view.weighted().size(weight="weight") == 1
     assert list(RDFView(views_dataset, include=[]).edges()) == []
+
+
+def test_batches_read_each_statement_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a statement again with each batch made a big store's views quadratic."""
+    monkeypatch.setattr(kg.network, "STATEMENTS_PER_QUERY", 7)
+    view = RDFView(on_oxigraph(synthetic_dataset(40, 250, seed=3)))
+    read, rows = view._rows, []
+
+    def counted(query: str, values: str = "", ordered: bool = False) -> list[Any]:
+        found = read(query, values, ordered)
+        if query == kg.network._STATEMENTS:
+            rows.append(len(found))
+        return found
+
+    monkeypatch.setattr(view, "_rows", counted)
+    assert len(list(view.edges())) == 250
+    assert len(rows) > 10 and sum(rows) == 250
