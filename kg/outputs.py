@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 from kg.export import write_view_graphml
 from kg.html import write_view_html
 from kg.network import RDFView
+from kg.store import Store, turtle_from_trig
 
 if TYPE_CHECKING:
     from kg.pipeline import BuildConfig
-    from kg.store import Store
 
 
 def write_outputs(store: Store, out: Path, config: BuildConfig) -> None:
@@ -36,8 +36,7 @@ def write_outputs(store: Store, out: Path, config: BuildConfig) -> None:
 
 def _exports(store: Store, out: Path) -> dict[str, Any]:
     """Write graph.trig and graph.ttl; returns the store's statistics."""
-    store.export(out / "graph.trig", "trig")
-    store.export(out / "graph.ttl", "turtle")
+    turtle_from_trig(store.export(out / "graph.trig", "trig"), out / "graph.ttl")
     return store.stats()
 
 

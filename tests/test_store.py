@@ -30,7 +30,7 @@ from kg.rdf import (
     ontology_path,
 )
 from kg.records import Extraction
-from kg.store import ONTOLOGY_GRAPH, Store
+from kg.store import ONTOLOGY_GRAPH, Store, turtle_from_trig
 
 HOSTILE = (
     '<script>alert("x")</script><b>bold</b> &amp; &lt; ]]> '
@@ -314,6 +314,9 @@ def test_export_is_byte_identical_whatever_the_store_and_order(tmp_path: Path) -
                 fmt: store.export(tmp_path / f"{kind}.{fmt}", fmt).read_bytes()
                 for fmt in ("turtle", "trig", "nquads", "jsonld")
             })
+            # what a build writes: graph.ttl made from graph.trig
+            made = turtle_from_trig(tmp_path / f"{kind}.trig", tmp_path / f"{kind}-made.ttl")
+            assert made.read_bytes() == outputs[-1]["turtle"]
     assert outputs[0] == outputs[1]
     turtle = outputs[0]["turtle"].decode()
     assert "owl:imports <https://w3id.org/newskg/ontology>" in turtle
