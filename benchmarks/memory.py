@@ -51,8 +51,8 @@ def main() -> None:
     rows += [("peak, large corpus (tree)",
               f"{large.peak_rss_mb:,} MB ({verdict(large.peak_rss_mb, LIMIT_MB, False)} MB)"),
              ("large / small, tree", f"{tree_ratio}x ({verdict(tree_ratio, RATIO, False)})"),
-             ("large / small, main process",
-              f"{main_ratio}x ({verdict(main_ratio, RATIO, False)})")]
+             # what grows with the corpus; the target is the peak of the whole tree
+             ("large / small, main process", f"{main_ratio}x (diagnostic)")]
     report("memory", rows, {"words_per_article": args.words, "workers": args.workers,
                             "words": words, "runs": runs, "tree_ratio": tree_ratio,
                             "main_ratio": main_ratio, "limit_mb": LIMIT_MB, "ratio_target": RATIO})
