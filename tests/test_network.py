@@ -174,6 +174,20 @@ def synthetic(request: pytest.FixtureRequest) -> Dataset:
     return ds if request.param == "memory" else on_oxigraph(ds)
 
 
+def statement_rows(view: RDFView, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets the number of rows of each statements query `view` runs."""
+    read, rows = view._rows, []
+
+    def counted(query: str, values: str = "", ordered: bool = False) -> list[Any]:
+        found = read(query, values, ordered)
+        if query == kg.network._STATEMENTS:
+            rows.append(len(found))
+        return found
+
+    monkeypatch.setattr(view, "_rows", counted)
+    return rows
+
+
 def test_view_reads_nodes_then_edges_in_a_fixed_order(synthetic: Dataset) -> None:
     view = RDFView(synthetic)
     nodes = view.nodes
@@ -200,18 +214,19 @@ def test_small_batches_read_what_one_query_reads(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(kg.network, "STATEMENTS_PER_QUERY", 7)
     monkeypatch.setattr(kg.network, "MENTIONS_PER_QUERY", 5)
     batched = RDFView(on_oxigraph(ds))
-    read, rows = batched._rows, []
-
-    def counted(query: str, values: str = "", ordered: bool = False) -> list[Any]:
-        found = read(query, values, ordered)
-        if query == kg.network._STATEMENTS:
-            rows.append(len(found))
-        return found
-
-    monkeypatch.setattr(batched, "_rows", counted)
+    rows = statement_rows(batched, monkeypatch)
     got = list(batched.node_data()), list(batched.edges()), list(batched.edges(hubs, True))
     assert got == expected
     assert len(rows) > 20 and max(rows) < 250  # many small queries, none for everything
+
+
+def test_batches_read_each_statement_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a statement again with each batch made a big store's views quadratic."""
+    monkeypatch.setattr(kg.network, "STATEMENTS_PER_QUERY", 7)
+    view = RDFView(on_oxigraph(synthetic_dataset(40, 250, seed=3)))
+    rows = statement_rows(view, monkeypatch)
+    assert len(list(view.edges())) == 250
+    assert len(rows) > 10 and sum(rows) == 250
 
 
 def test_edges_among_nodes_come_by_subject_relation_object(synthetic: Dataset) -> None:
@@ -246,20 +261,3 @@ def test_view_keeps_only_the_chosen_modalities(views_dataset: Dataset) -> None:
     assert [d["modality"] for *_, d in view.edges()] == ["negated"]
     assert view.weighted().size(weight="weight") == 1
     assert list(RDFView(views_dataset, include=[]).edges()) == []
-
-
-def test_batches_read_each_statement_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reading a statement again with each batch made a big store's views quadratic."""
-    monkeypatch.setattr(kg.network, "STATEMENTS_PER_QUERY", 7)
-    view = RDFView(on_oxigraph(synthetic_dataset(40, 250, seed=3)))
-    read, rows = view._rows, []
-
-    def counted(query: str, values: str = "", ordered: bool = False) -> list[Any]:
-        found = read(query, values, ordered)
-        if query == kg.network._STATEMENTS:
-            rows.append(len(found))
-        return found
-
-    monkeypatch.setattr(view, "_rows", counted)
-    assert len(list(view.edges())) == 250
-    assert len(rows) > 10 and sum(rows) == 250
