@@ -267,13 +267,15 @@ class RDFView:
         # objects, a hub's statements to later objects would be read again with each batch.
         by_subject = [list(group) for _, group in groupby(groups, key=lambda g: g[0][0])]
         limit = STATEMENTS_PER_QUERY if self._batched else math.inf
-        among = "" if nodes is None else f"FILTER(?o IN ({', '.join(f'<{n}>' for n in nodes)}))"
         for subjects in _batches(by_subject, lambda group: sum(n for _, n in group), limit):
             batch = [key for group in subjects for key, _ in group]
             wanted = {key: i for i, key in enumerate(batch)}
             values = ""
             if self._batched or nodes is not None:
-                values = f"{_values('s', (group[0][0][0] for group in subjects))} {among}"
+                values = _values("s", (group[0][0][0] for group in subjects))
+            if nodes is not None:  # the objects these subjects have among `nodes`
+                objects = ", ".join(f"<{o}>" for o in dict.fromkeys(key[-1] for key in batch))
+                values += f" FILTER(?o IN ({objects}))"
             found = {}
             # Rows in full order, so that a statement read twice keeps the same row.
             for row in self._rows(_STATEMENTS, f"{values} {self._modalities}", ordered=True):
