@@ -277,7 +277,8 @@ class RDFView:
                 objects = ", ".join(f"<{o}>" for o in dict.fromkeys(key[-1] for key in batch))
                 values += f" FILTER(?o IN ({objects}))"
             found = {}
-            # Rows in full order, so that a statement read twice keeps the same row.
+            # Rows in full order, so that a statement with several rows (an optional value
+            # stated twice) keeps the same one on every run and every store.
             for row in self._rows(_STATEMENTS, f"{values} {self._modalities}", ordered=True):
                 st, s, p, o = row[:4]
                 group = wanted.get((s, _local(p), o) if by_relation else (s, o))
