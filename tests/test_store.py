@@ -222,6 +222,73 @@ def test_kill_9_midway_leaves_the_article_whole(tmp_path: Path) -> None:
         assert all_quads(store) == before
 
 
+BULK_KILLED_CHILD = """
+import os, signal, sys, threading, time
+sys.path.insert(0, sys.argv[2])
+from test_rdf import iri_map, sample_extraction
+import kg.store
+from kg.rdf import article_quads
+from kg.store import Store
+
+kg.store.BATCH_QUADS = int(sys.argv[3])
+store = Store.open(sys.argv[1])
+extractions = [sample_extraction(f"{i:05}_bulk") for i in range(int(sys.argv[4]))]
+
+
+class Dying:
+    \"\"\"Oxigraph, killed a quarter of the way into its second bulk write (the first
+    one timed how long a batch takes).\"\"\"
+
+    def __init__(self, real):
+        self.real, self.first = real, None
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def bulk_extend(self, quads):
+        start = time.perf_counter()
+        if self.first is not None:
+            kill = lambda: os.kill(os.getpid(), signal.SIGKILL)
+            threading.Timer(self.first / 4, kill).start()
+        self.real.bulk_extend(quads)
+        print("written", flush=True)
+        self.first = time.perf_counter() - start
+
+
+store._oxigraph = Dying(store._oxigraph)
+store.replace_articles((ex.article.id, article_quads(ex, iri_map(ex))) for ex in extractions)
+"""
+
+
+def test_kill_9_during_a_bulk_write_leaves_whole_articles(tmp_path: Path) -> None:
+    """New articles go in by Oxigraph's bulk loader, a batch at a time: a build killed
+    while a batch is written keeps the batches before it and none of that one, and the
+    re-run completes the store."""
+    batch, articles = 20_000, 1_000  # about 40 quads an article: two batches and a half
+    extractions = [sample_extraction(f"{i:05}_bulk") for i in range(articles)]
+    path = tmp_path / "store"
+    child = subprocess.run(
+        [sys.executable, "-c", BULK_KILLED_CHILD, str(path), str(Path(__file__).parent),
+         str(batch), str(articles)],
+        capture_output=True,
+        text=True,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    assert child.stdout.split() == ["written"], "the kill did not land in the second batch"
+    with Store.open(path) as store:
+        stored = store.article_hashes()
+        assert 0 < len(stored) < articles
+        # the first batch, whole articles only: each holds all its quads or is absent
+        per_article = len(list(article_quads(extractions[0], iri_map(extractions[0]))))
+        [(quads,)] = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert int(quads) == per_article * len(stored)
+        assert sorted(stored) == [ex.article.id for ex in extractions[: len(stored)]]
+        store.replace_articles((e.article.id, article_quads(e, iri_map(e))) for e in extractions)
+        assert len(store.article_hashes()) == articles
+        [(quads,)] = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert int(quads) == per_article * articles
+
+
 def test_oxigraph_store_reopens_with_the_same_content(tmp_path: Path) -> None:
     path = tmp_path / "store"
     with Store.open(path) as store:
