@@ -20,7 +20,7 @@ from test_crash import ROOT, make_corpus
 
 from kg.cli import EXIT_OK
 from kg.namespaces import KGR
-from kg.pipeline import BATCH_SIZE
+from kg.pipeline import TASK_SIZE
 
 OUTPUTS = ("graph.ttl", "graph.trig", "graph.graphml", "graph.html", "stats.json")
 # name -> (hash seed, workers, folders in the order given)
@@ -36,8 +36,8 @@ BUILDS = {
 def outs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Run the four builds at once; the output folder of each."""
     root = tmp_path_factory.mktemp("determinism")
-    ids = make_corpus(root / "all", BATCH_SIZE - 4)
-    assert len(ids) > BATCH_SIZE  # two batches: with two workers, each extracts one
+    ids = make_corpus(root / "all", 3 * TASK_SIZE)
+    assert len(ids) > 2 * TASK_SIZE  # several tasks: with two workers, each extracts some
     for folder, chosen in (("a", ids[::2]), ("b", ids[1::2])):  # interleaved ids
         (root / folder).mkdir()
         for article_id in chosen:
