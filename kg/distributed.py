@@ -23,7 +23,8 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.query import Result
 
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from distributed import Future
 
     from kg.pipeline import BuildConfig
-    from kg.rdf import Quad
 
 # --- extraction on a Dask cluster ------------------------------------------------------------
 
@@ -171,12 +171,11 @@ class RemoteStore(Store):
                 "tdb2:unionDefaultGraph true)"
             )
 
-    def _replace(self, graph: URIRef, quads: Iterable[Quad]) -> None:
+    def _replace(self, graph: URIRef, quads: Iterable[ox.Quad]) -> None:
         # All quads are gathered first, and one request is one transaction on the server:
         # readers see the old graph or the new one, never a half-written article.
-        triples = Graph()
-        triples += gather(graph, quads)
-        data = triples.serialize(format="ox-nt")
+        triples = (quad.triple for quad in gather(graph, quads))
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
         self.dataset.update(
             f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{data}}} }}"
         )

@@ -5,10 +5,37 @@
 named graphs. IRIs under ``KGR`` are derived from content only, so a rebuild mints the same.
 """
 
+import pyoxigraph as ox
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 KG = Namespace("https://w3id.org/newskg/ontology#")
 KGR = Namespace("https://w3id.org/newskg/id/")
 
-__all__ = ["DCTERMS", "KG", "KGR", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD"]
+__all__ = ["DCTERMS", "KG", "KGR", "PROV", "RDF", "RDFS", "SDO", "SKOS", "Terms", "XSD"]
+
+
+class Terms:
+    """The IRIs of a namespace as pyoxigraph terms, each made once: ``Terms(KG).evidence``,
+    ``Terms(KG)["captured"]``.
+
+    The store is written in pyoxigraph terms; an rdflib namespace makes a new term, and
+    checks it, at every access, which cost more than the rest of making a quad.
+    """
+
+    def __init__(self, namespace: str) -> None:
+        self._namespace = str(namespace)
+        self._made: dict[str, ox.NamedNode] = {}
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        term = self._made.get(name)
+        if term is None:
+            term = self._made[name] = ox.NamedNode(self._namespace + name)
+        return term
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = self[name]
+        setattr(self, name, term)  # found as a plain attribute from now on
+        return term

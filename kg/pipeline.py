@@ -386,20 +386,21 @@ def write_store(
     entities resolved to); an article whose digest ``unchanged`` already holds is stored
     as it would be written, and is skipped.
     """
-    from rdflib import URIRef
+    import pyoxigraph as ox
 
-    from kg.rdf import Quad, article_quads, direct_quads, entity_quads
+    from kg.rdf import article_quads, direct_quads, entity_quads
 
     unchanged = unchanged or {}
-    direct: set[Quad] = set()  # many articles state the same relation
+    direct: set[ox.Quad] = set()  # many articles state the same relation
     digests: dict[str, str] = {}
 
     def changed() -> Iterator[tuple[str, Iterator]]:
         for ex in corpus:
             keys = sorted({e.key for e in ex.entities})
-            local = {key: URIRef(iri_of[(ex.article.id, key)]) for key in keys}
+            iris = [(key, iri_of[(ex.article.id, key)]) for key in keys]
+            local = {key: ox.NamedNode(iri) for key, iri in iris}
             direct.update(direct_quads(ex, local))
-            makings = json.dumps([ex.article.content_hash, list(local.items())])
+            makings = json.dumps([ex.article.content_hash, iris])
             digest = digests[ex.article.id] = hashlib.sha256(makings.encode()).hexdigest()
             if unchanged.get(ex.article.id) != digest:
                 yield ex.article.id, article_quads(ex, local)

@@ -1,8 +1,10 @@
 """Pure mapping from pipeline records to RDF quads, exactly as docs/rdf-model.md lays out.
 
-Nothing here touches a store: the functions yield ``(subject, predicate, object, graph)``
-quads so that the store can write an article's graph in one transaction and a rebuild
-of the same input mints the same IRIs (they are derived from content only).
+Nothing here touches a store: the functions yield pyoxigraph quads, which the store
+writes as they are (an article's graph in one transaction), and a rebuild of the same
+input mints the same IRIs (they are derived from content only). ``to_rdflib`` turns a
+term into rdflib's, for rdflib graphs. The IRI helpers return rdflib terms, as the rest
+of the package and notebooks use them.
 """
 
 from __future__ import annotations
@@ -14,17 +16,20 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 from slugify import slugify
 
 from kg.lexicon import ONTOLOGY_DIR
-from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS, XSD
+from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS, XSD, Terms
 from kg.records import Assertion, Entity, Extraction, Figure
 
-Triple = tuple[Node, Node, Node]
-Quad = tuple[Node, Node, Node, URIRef]
+# The namespaces that quads are made of, as pyoxigraph terms.
+_DCTERMS, _KG, _PROV, _RDF, _RDFS, _SDO, _SKOS, _XSD = map(
+    Terms, (DCTERMS, KG, PROV, RDF, RDFS, SDO, SKOS, XSD)
+)
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/newskg/ontology")
 # The exported graph.ttl describes itself as this node, which owl:imports the ontology.
@@ -86,141 +91,166 @@ def entity_iri(key: str) -> URIRef:
 
 
 def statement_iri(
-    article_id: str, subject: URIRef, relation: str, obj: URIRef, modality: str, start: int
+    article_id: str, subject: str, relation: str, obj: str, modality: str, start: int
 ) -> URIRef:
     return KGR["statement/" + _digest(article_id, subject, relation, obj, modality, start)]
 
 
 def figure_iri(article_id: str, measure: str, value: float, start: int) -> URIRef:
-    return KGR["figure/" + _digest(article_id, measure, _decimal(value), start)]
+    return KGR["figure/" + _digest(article_id, measure, _decimal(value).value, start)]
 
 
-def _decimal(value: float) -> Literal:
+def _decimal(value: float) -> ox.Literal:
     """An xsd:decimal in the canonical form Oxigraph keeps ("280000", "0.85"), so that the
     on-disk and in-memory stores export the same bytes."""
     text = format(Decimal(str(value)), "f")
     text = text.rstrip("0").rstrip(".") if "." in text else text
-    return Literal(text or "0", datatype=XSD.decimal)
+    return ox.Literal(text or "0", datatype=_XSD.decimal)
 
 
-def _date(value: str) -> Literal:
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_XSD.integer)
+
+
+def _date(value: str) -> ox.Literal:
     """An ISO date as xsd:date; a malformed one raises rather than store an ill-typed literal."""
-    return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)
+    return ox.Literal(date.fromisoformat(value).isoformat(), datatype=_XSD.date)
 
 
-def _evidence_pairs(item: Assertion | Figure, article: URIRef) -> Iterator[tuple[URIRef, Node]]:
+def _evidence_pairs(
+    item: Assertion | Figure, article: ox.NamedNode
+) -> Iterator[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]:
     """Predicate/object pairs that statements and figures share."""
-    yield KG.evidence, Literal(item.evidence)
-    yield KG.charStart, Literal(item.start)
-    yield KG.charEnd, Literal(item.end)
+    yield _KG.evidence, ox.Literal(item.evidence)
+    yield _KG.charStart, _integer(item.start)
+    yield _KG.charEnd, _integer(item.end)
     if item.date:
-        yield KG.eventDate, _date(item.date)
+        yield _KG.eventDate, _date(item.date)
     if item.source_name:
-        yield KG.reportedBy, Literal(item.source_name)
-    yield PROV.wasDerivedFrom, article
+        yield _KG.reportedBy, ox.Literal(item.source_name)
+    yield _PROV.wasDerivedFrom, article
 
 
-def article_quads(ex: Extraction, iri_of: Mapping[str, URIRef]) -> Iterator[Quad]:
+def article_quads(ex: Extraction, iri_of: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
     """Everything of one article in its named graph: the article, statements, figures.
 
     ``iri_of`` maps the article's LocalEntity keys to resolved entity IRIs. Statements
     that would get the same IRI are emitted once (the most confident one).
     """
     art = ex.article
-    g = article_graph_iri(art.id)
-    a = article_iri(art.id)
+    g = ox.NamedNode(article_graph_iri(art.id))
+    a = ox.NamedNode(article_iri(art.id))
 
-    def triples() -> Iterator[Triple]:
-        yield a, RDF.type, SDO.NewsArticle
-        yield a, DCTERMS.identifier, Literal(art.id)
-        yield a, DCTERMS.source, Literal(art.source)
+    def triples() -> Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+        yield a, _RDF.type, _SDO.NewsArticle
+        yield a, _DCTERMS.identifier, ox.Literal(art.id)
+        yield a, _DCTERMS.source, ox.Literal(art.source)
         if art.content_hash:
-            yield a, KG.contentHash, Literal(art.content_hash)
+            yield a, _KG.contentHash, ox.Literal(art.content_hash)
         if art.title:
-            yield a, DCTERMS.title, Literal(art.title)
+            yield a, _DCTERMS.title, ox.Literal(art.title)
         if art.date:
-            yield a, SDO.datePublished, _date(art.date)
+            yield a, _SDO.datePublished, _date(art.date)
         if art.publisher:
-            yield a, DCTERMS.publisher, Literal(art.publisher)
+            yield a, _DCTERMS.publisher, ox.Literal(art.publisher)
         if art.url:
-            yield a, SDO.url, Literal(art.url, datatype=XSD.anyURI)
-        for entity in sorted({iri_of[e.key] for e in ex.entities}):
-            yield a, SDO.mentions, entity
+            yield a, _SDO.url, ox.Literal(art.url, datatype=_XSD.anyURI)
+        for entity in sorted({iri_of[e.key] for e in ex.entities}, key=_value):
+            yield a, _SDO.mentions, entity
         yield from _statement_triples(ex, iri_of, a)
         yield from _figure_triples(ex, iri_of, a)
 
     for s, p, o in triples():
-        yield s, p, o, g
+        yield ox.Quad(s, p, o, g)
+
+
+def _value(term: ox.NamedNode) -> str:
+    return term.value
 
 
 def _statement_triples(
-    ex: Extraction, iri_of: Mapping[str, URIRef], article: URIRef
-) -> Iterator[Triple]:
+    ex: Extraction, iri_of: Mapping[str, ox.NamedNode], article: ox.NamedNode
+) -> Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
     seen: set[URIRef] = set()
     for asr in sorted(ex.assertions, key=lambda x: -x.confidence):
         s, o = iri_of[asr.subject], iri_of[asr.object]
-        node = statement_iri(ex.article.id, s, asr.relation, o, asr.modality, asr.start)
-        if node in seen:
+        iri = statement_iri(ex.article.id, s.value, asr.relation, o.value, asr.modality, asr.start)
+        if iri in seen:
             continue
-        seen.add(node)
-        yield node, RDF.type, RDF.Statement
-        yield node, RDF.subject, s
-        yield node, RDF.predicate, KG[asr.relation]
-        yield node, RDF.object, o
-        yield node, KG.modality, KG[asr.modality]
-        yield node, KG.confidence, _decimal(round(asr.confidence, 3))
-        yield node, KG.pattern, Literal(asr.pattern)
+        seen.add(iri)
+        node = ox.NamedNode(iri)
+        yield node, _RDF.type, _RDF.Statement
+        yield node, _RDF.subject, s
+        yield node, _RDF.predicate, _KG[asr.relation]
+        yield node, _RDF.object, o
+        yield node, _KG.modality, _KG[asr.modality]
+        yield node, _KG.confidence, _decimal(round(asr.confidence, 3))
+        yield node, _KG.pattern, ox.Literal(asr.pattern)
         if asr.source:
-            yield node, PROV.wasAttributedTo, iri_of[asr.source]
+            yield node, _PROV.wasAttributedTo, iri_of[asr.source]
         for p, value in _evidence_pairs(asr, article):
             yield node, p, value
 
 
 def _figure_triples(
-    ex: Extraction, iri_of: Mapping[str, URIRef], article: URIRef
-) -> Iterator[Triple]:
+    ex: Extraction, iri_of: Mapping[str, ox.NamedNode], article: ox.NamedNode
+) -> Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
     seen: set[URIRef] = set()
     for fig in ex.figures:
-        node = figure_iri(ex.article.id, fig.measure, fig.value, fig.start)
-        if node in seen:
+        iri = figure_iri(ex.article.id, fig.measure, fig.value, fig.start)
+        if iri in seen:
             continue
-        seen.add(node)
-        yield node, RDF.type, KG.Figure
-        yield node, KG.measure, Literal(fig.measure)
-        yield node, RDF.value, _decimal(fig.value)
-        yield node, SDO.unitText, Literal(fig.unit)
+        seen.add(iri)
+        node = ox.NamedNode(iri)
+        yield node, _RDF.type, _KG.Figure
+        yield node, _KG.measure, ox.Literal(fig.measure)
+        yield node, _RDF.value, _decimal(fig.value)
+        yield node, _SDO.unitText, ox.Literal(fig.unit)
         if fig.qualifier:
-            yield node, KG.qualifier, Literal(fig.qualifier)
+            yield node, _KG.qualifier, ox.Literal(fig.qualifier)
         if fig.place:
-            yield node, KG.place, iri_of[fig.place]
+            yield node, _KG.place, iri_of[fig.place]
         if fig.source:
-            yield node, PROV.wasAttributedTo, iri_of[fig.source]
+            yield node, _PROV.wasAttributedTo, iri_of[fig.source]
         for p, value in _evidence_pairs(fig, article):
             yield node, p, value
 
 
-def entity_quads(entities: Iterable[Entity]) -> Iterator[Quad]:
+def entity_quads(entities: Iterable[Entity]) -> Iterator[ox.Quad]:
     """Type, labels, gazetteer id and article count of the resolved entities, in the graph
     ``entities``."""
-    g = graph_iri("entities")
+    g = ox.NamedNode(graph_iri("entities"))
     for entity in entities:
-        node = URIRef(entity.iri)
-        yield node, RDF.type, KG[entity.cls], g
-        yield node, RDFS.label, Literal(entity.label), g
-        yield node, KG.articleCount, Literal(len(entity.articles)), g
+        node = ox.NamedNode(entity.iri)
+        yield ox.Quad(node, _RDF.type, _KG[entity.cls], g)
+        yield ox.Quad(node, _RDFS.label, ox.Literal(entity.label), g)
+        yield ox.Quad(node, _KG.articleCount, _integer(len(entity.articles)), g)
         for alt in sorted(set(entity.alt_labels) - {entity.label}):
-            yield node, SKOS.altLabel, Literal(alt), g
+            yield ox.Quad(node, _SKOS.altLabel, ox.Literal(alt), g)
         if entity.gazetteer_id:
-            yield node, KG.gazetteerId, Literal(entity.gazetteer_id), g
+            yield ox.Quad(node, _KG.gazetteerId, ox.Literal(entity.gazetteer_id), g)
 
 
-def direct_quads(ex: Extraction, iri_of: Mapping[str, URIRef]) -> Iterator[Quad]:
+def direct_quads(ex: Extraction, iri_of: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
     """The article's asserted and reported relations as plain triples, in graph ``direct``.
 
     Hypothetical and negated relations are left out: they did not (yet) happen, so a
     consumer that ignores reification must not see them as facts.
     """
-    g = graph_iri("direct")
+    g = ox.NamedNode(graph_iri("direct"))
     for asr in ex.assertions:
         if asr.modality in FACTUAL:
-            yield iri_of[asr.subject], KG[asr.relation], iri_of[asr.object], g
+            yield ox.Quad(iri_of[asr.subject], _KG[asr.relation], iri_of[asr.object], g)
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term of the same RDF value as pyoxigraph's ``term``; a plain string
+    literal (xsd:string) becomes rdflib's literal without datatype, as rdflib makes it."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype
+    return Literal(term.value, datatype=None if datatype == _XSD.string else URIRef(datatype.value))

@@ -30,11 +30,10 @@ from kg.rdf import (
     DATASET_IRI,
     ONTOLOGY_IRI,
     PREFIXES,
-    Quad,
-    Triple,
     article_graph_iri,
     graph_iri,
     ontology_path,
+    to_rdflib,
 )
 
 if TYPE_CHECKING:
@@ -60,15 +59,15 @@ _TURTLE_HEADER = [
 ]
 
 
-def gather(graph: URIRef, quads: Iterable[Quad]) -> list[Triple]:
-    """The triples of ``quads``, all of graph ``graph``, gathered before anything is written:
-    a failure while producing them leaves the stored graph as it was."""
-    triples: list[Triple] = []
-    for s, p, o, g in quads:
-        if g != graph:
-            raise ValueError(f"quad for graph {g} given to replace graph {graph}")
-        triples.append((s, p, o))
-    return triples
+def gather(graph: URIRef, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """``quads``, all of graph ``graph``, gathered before anything is written: a failure
+    while producing them leaves the stored graph as it was."""
+    name = ox.NamedNode(graph)
+    gathered = list(quads)
+    for quad in gathered:
+        if quad.graph_name != name:
+            raise ValueError(f"quad for graph {quad.graph_name} given to replace graph {name}")
+    return gathered
 
 
 def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -84,8 +83,8 @@ def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 class _OxTerms(dict):
-    """``_ox`` of each term, converted once: the IRIs and evidence sentences of a graph
-    recur in many of its triples, and a lookup costs a fifth of a conversion."""
+    """``_ox`` of each term, converted once: the IRIs of a graph recur in many of its
+    triples, and a lookup costs a fifth of a conversion."""
 
     def __missing__(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         value = self[term] = _ox(term)
@@ -103,11 +102,9 @@ def _python(term: Node | None) -> Any:
     return None if term is None else str(term)
 
 
-def _lines(graph: Graph) -> set[str]:
-    """The graph's triples as canonical N-Triples lines (valid SPARQL data too)."""
-    # Split on "\n" only: str.splitlines() also splits on U+2028 and U+0085, which
-    # N-Triples leaves unescaped inside literals.
-    return set(graph.serialize(format="ox-nt").split("\n")) - {""}
+def _lines(quads: Iterable[ox.Quad]) -> set[str]:
+    """The triples of ``quads`` as canonical N-Triples lines (valid SPARQL data too)."""
+    return {f"{quad.triple} ." for quad in quads}
 
 
 def _local(iri: str) -> str:
@@ -163,11 +160,11 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------
 
-    def replace_article(self, article_id: str, quads: Iterable[Quad]) -> None:
+    def replace_article(self, article_id: str, quads: Iterable[ox.Quad]) -> None:
         """Swap the named graph of one article for ``quads``, all or nothing."""
         self._replace(article_graph_iri(article_id), quads)
 
-    def replace_articles(self, articles: Iterable[tuple[str, Iterable[Quad]]]) -> None:
+    def replace_articles(self, articles: Iterable[tuple[str, Iterable[ox.Quad]]]) -> None:
         """``replace_article`` for many (article id, quads): each article all or nothing.
 
         In Oxigraph, articles not stored yet are added in batches of whole articles by
@@ -188,7 +185,7 @@ class Store:
                 if self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
                     self._replace(graph, quads)
                     continue
-                batch += self._ox_quads(graph, quads)
+                batch += gather(graph, quads)
                 if len(batch) >= BATCH_QUADS:
                     if written is not None:
                         written.result()  # raises what the writer raised
@@ -207,7 +204,7 @@ class Store:
     def remove_article(self, article_id: str) -> None:
         self._replace(article_graph_iri(article_id), ())
 
-    def replace_graph(self, name: str, quads: Iterable[Quad]) -> None:
+    def replace_graph(self, name: str, quads: Iterable[ox.Quad]) -> None:
         """Swap a shared graph (``entities``, ``direct``) for ``quads``, all or nothing."""
         self._replace(graph_iri(name), quads)
 
@@ -218,40 +215,35 @@ class Store:
         ontology = Graph()
         ontology += to_canonical_graph(Graph().parse(ontology_path("kg.ttl")))
         skolem = ontology.skolemize(authority=str(KGR), basepath="genid/")
-        self._replace(ONTOLOGY_GRAPH, ((s, p, o, ONTOLOGY_GRAPH) for s, p, o in skolem))
+        name, terms = ox.NamedNode(ONTOLOGY_GRAPH), _OxTerms()
+        self._replace(
+            ONTOLOGY_GRAPH, (ox.Quad(terms[s], terms[p], terms[o], name) for s, p, o in skolem)
+        )
 
-    def _replace(self, graph: URIRef, quads: Iterable[Quad]) -> None:
+    def _replace(self, graph: URIRef, quads: Iterable[ox.Quad]) -> None:
         if self._oxigraph is None:
-            triples = gather(graph, quads)
+            gathered = gather(graph, quads)
             self.dataset.remove_graph(graph)
-            self.dataset.addN((s, p, o, graph) for s, p, o in triples)
+            self.dataset.addN((*map(to_rdflib, quad.triple), graph) for quad in gathered)
         elif not self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
-            self._add(self._ox_quads(graph, quads))
+            self._add(gather(graph, quads))
         else:
             # One SPARQL update is one Oxigraph transaction: a crash midway leaves the old
             # graph or the new one. It goes to the store itself, as rdflib's Dataset.update
             # would quietly fall back to its own, non-transactional engine on a default union.
             self._oxigraph.update(self._changes(graph, gather(graph, quads)))
 
-    @staticmethod
-    def _ox_quads(graph: URIRef, quads: Iterable[Quad]) -> list[ox.Quad]:
-        """``quads`` as pyoxigraph quads, all gathered (and checked) before any is written."""
-        name, terms = ox.NamedNode(graph), _OxTerms()
-        return [ox.Quad(terms[s], terms[p], terms[o], name) for s, p, o in gather(graph, quads)]
-
-    def _changes(self, graph: URIRef, triples: list[Triple]) -> str:
-        """SPARQL update that turns the stored ``graph`` into ``triples``.
+    def _changes(self, graph: URIRef, quads: list[ox.Quad]) -> str:
+        """SPARQL update that turns the stored ``graph`` into ``quads``.
 
         Oxigraph writes cost tens of microseconds a quad inside a transaction, so only the
         difference is written: rewriting an unchanged graph costs one read. Both sides are
         compared as canonical N-Triples, which is valid SPARQL data.
         """
-        if not triples:
+        if not quads:
             return f"DROP SILENT GRAPH <{graph}>"
-        new = Graph(store="Oxigraph")  # in memory; dedupes and dumps canonical N-Triples
-        new += triples
-        new_lines = _lines(new)
-        old_lines = _lines(Graph(store=self.dataset.store, identifier=graph))
+        new_lines = _lines(quads)
+        old_lines = _lines(self._oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         deleted = "\n".join(old_lines - new_lines)
         inserted = "\n".join(new_lines - old_lines)
         return (

@@ -15,9 +15,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from distributed import LocalCluster
-from rdflib import Literal, URIRef
 
 from kg.cli import main
 from kg.distributed import RemoteStore, extract_with_dask, open_store, update_endpoint
@@ -141,20 +141,21 @@ def test_kg_build_on_dask_into_oxigraph_server(
 
 
 def test_remote_replace_is_all_or_nothing_and_remove_works(oxigraph: str) -> None:
-    graph = article_graph_iri("remote-test")
-    subject = URIRef("https://example.org/s")
-    predicate = URIRef("https://example.org/p")
-    ask = f"ASK {{ GRAPH <{graph}> {{ <{subject}> <{predicate}> ?o }} }}"
+    graph = ox.NamedNode(article_graph_iri("remote-test"))
+    subject = ox.NamedNode("https://example.org/s")
+    predicate = ox.NamedNode("https://example.org/p")
+    ask = f"ASK {{ GRAPH {graph} {{ {subject} {predicate} ?o }} }}"
     with RemoteStore.open(oxigraph) as store:
-        store.replace_article("remote-test", [(subject, predicate, Literal("one"), graph)])
-        store.replace_article("remote-test", [(subject, predicate, Literal("two"), graph)])
-        rows = store.query(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        for value in ("one", "two"):
+            quad = ox.Quad(subject, predicate, ox.Literal(value), graph)
+            store.replace_article("remote-test", [quad])
+        rows = store.query(f"SELECT ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
         assert [str(row[0]) for row in rows] == ["two"]
 
-        other = article_graph_iri("elsewhere")
+        other = ox.NamedNode(article_graph_iri("elsewhere"))
         quads = [
-            (subject, predicate, Literal("three"), graph),
-            (subject, predicate, Literal("four"), other),
+            ox.Quad(subject, predicate, ox.Literal("three"), graph),
+            ox.Quad(subject, predicate, ox.Literal("four"), other),
         ]
         with pytest.raises(ValueError, match="given to replace graph"):
             store.replace_article("remote-test", quads)

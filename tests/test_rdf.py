@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
@@ -20,6 +22,7 @@ from kg.rdf import (
     graph_iri,
     ontology_path,
     statement_iri,
+    to_rdflib,
 )
 from kg.records import Article, Assertion, Entity, Extraction, Figure, LocalEntity
 from kg.store import Store
@@ -81,12 +84,17 @@ def sample_extraction(article_id: str = "000_test", evidence: str | None = None)
     )
 
 
-def iri_map(ex: Extraction) -> dict[str, URIRef]:
-    return {e.key: entity_iri(f"{e.name} {e.cls}") for e in ex.entities}
+def iri_map(ex: Extraction) -> dict[str, ox.NamedNode]:
+    return {e.key: ox.NamedNode(entity_iri(f"{e.name} {e.cls}")) for e in ex.entities}
+
+
+def uris(ex: Extraction) -> dict[str, URIRef]:
+    """``iri_map`` in rdflib terms, to look the entities up in the graphs of ``graph_of``."""
+    return {key: to_rdflib(iri) for key, iri in iri_map(ex).items()}
 
 
 def sample_entities(ex: Extraction) -> list[Entity]:
-    iri_of = iri_map(ex)
+    iri_of = uris(ex)
     return [
         Entity(str(iri_of[e.key]), e.name, e.cls, [e.name, e.key.upper()], [ex.article.id],
                [(ex.article.id, e.key)])
@@ -94,10 +102,10 @@ def sample_entities(ex: Extraction) -> list[Entity]:
     ]
 
 
-def graph_of(quads) -> Graph:
+def graph_of(quads: Iterable[ox.Quad]) -> Graph:
     graph = Graph()
-    for s, p, o, _ in quads:
-        graph.add((s, p, o))
+    for quad in quads:
+        graph.add(tuple(map(to_rdflib, quad.triple)))
     return graph
 
 
@@ -150,7 +158,7 @@ def test_ontology_path_points_at_the_repository_folder() -> None:
 def test_article_quads_all_go_to_the_article_graph() -> None:
     ex = sample_extraction()
     quads = list(article_quads(ex, iri_map(ex)))
-    assert {q[3] for q in quads} == {KGR["graph/000_test"]}
+    assert {q.graph_name for q in quads} == {ox.NamedNode(KGR["graph/000_test"])}
     assert len(quads) == len(set(quads))
 
 
@@ -167,13 +175,13 @@ def test_article_node() -> None:
     assert g.value(a, SDO.datePublished) == Literal("2024-12-06", datatype=XSD.date)
     url = Literal("https://example.org/news?id=1&x=<y>", datatype=XSD.anyURI)
     assert g.value(a, SDO.url) == url
-    assert set(g.objects(a, SDO.mentions)) == set(iri_map(ex).values())
+    assert set(g.objects(a, SDO.mentions)) == set(uris(ex).values())
 
 
 def test_statements_are_reified_with_provenance() -> None:
     ex = sample_extraction()
-    iri_of = iri_map(ex)
-    g = graph_of(article_quads(ex, iri_of))
+    iri_of = uris(ex)
+    g = graph_of(article_quads(ex, iri_map(ex)))
     statements = set(g.subjects(RDF.type, RDF.Statement))
     assert len(statements) == 4  # five assertions, one of them a duplicate
     node = statement_iri("000_test", iri_of["hts"], "captured", iri_of["hama"], "asserted", 0)
@@ -208,8 +216,8 @@ def test_confidence_is_a_decimal_rounded_to_three_places() -> None:
 
 def test_figure() -> None:
     ex = sample_extraction()
-    iri_of = iri_map(ex)
-    g = graph_of(article_quads(ex, iri_of))
+    iri_of = uris(ex)
+    g = graph_of(article_quads(ex, iri_map(ex)))
     [node] = g.subjects(RDF.type, KG.Figure)
     assert node == figure_iri("000_test", "killed", 800, 116)
     assert g.value(node, KG.measure) == Literal("killed")
@@ -237,8 +245,9 @@ def test_direct_quads_keep_only_factual_relations() -> None:
     ex = sample_extraction()
     iri_of = iri_map(ex)
     quads = set(direct_quads(ex, iri_of))
-    assert {q[3] for q in quads} == {graph_iri("direct")}
-    assert {q[:3] for q in quads} == {(iri_of["hts"], KG.captured, iri_of["hama"])}
+    assert {q.graph_name for q in quads} == {ox.NamedNode(graph_iri("direct"))}
+    captured = ox.Triple(iri_of["hts"], ox.NamedNode(KG.captured), iri_of["hama"])
+    assert {q.triple for q in quads} == {captured}
 
 
 def test_entity_quads() -> None:
@@ -250,7 +259,7 @@ def test_entity_quads() -> None:
     assert list(g.objects(hts, RDFS.label)) == [Literal("Hayat Tahrir al-Sham")]
     assert set(g.objects(hts, SKOS.altLabel)) == {Literal("HTS")}
     assert g.value(hts, KG.gazetteerId) is None
-    assert {q[3] for q in entity_quads(entities)} == {graph_iri("entities")}
+    assert {q.graph_name for q in entity_quads(entities)} == {ox.NamedNode(graph_iri("entities"))}
 
 
 def test_entity_quads_carry_the_gazetteer_id_when_known() -> None:
@@ -265,7 +274,8 @@ def test_every_ontology_term_used_is_declared() -> None:
     declared = set(ontology.subjects())
     ex = sample_extraction()
     quads = [*article_quads(ex, iri_map(ex)), *entity_quads(sample_entities(ex))]
-    used = {t for q in quads for t in q[1:3] if isinstance(t, URIRef) and t.startswith(KG)}
+    terms = (to_rdflib(t) for q in quads for t in (q.predicate, q.object))
+    used = {t for t in terms if isinstance(t, URIRef) and t.startswith(KG)}
     assert used and used <= declared
 
 
@@ -298,7 +308,7 @@ def test_valid_graph_conforms_without_results() -> None:
 
 def test_broken_statements_violate_the_shapes() -> None:
     ex = sample_extraction()
-    iri_of = iri_map(ex)
+    iri_of = uris(ex)
     first, _, reported, hypothetical, negated = ex.assertions
     ex.assertions = [
         replace(first, evidence=""),
@@ -324,21 +334,23 @@ def test_broken_statements_violate_the_shapes() -> None:
 
 def test_missing_evidence_and_article_are_violations() -> None:
     ex = sample_extraction()
-    quads = [q for q in article_quads(ex, iri_map(ex)) if q[1] != KG.evidence]
-    quads = [q for q in quads if not (q[0] == article_iri(ex.article.id) and q[1] == RDF.type)]
+    article = article_iri(ex.article.id)
+    evidence, a, typed = (ox.NamedNode(t) for t in (KG.evidence, article, RDF.type))
+    quads = [q for q in article_quads(ex, iri_map(ex)) if q.predicate != evidence]
+    quads = [q for q in quads if not (q.subject == a and q.predicate == typed)]
     with Store.open(None) as store:
         store.replace_article(ex.article.id, quads)
         conforms, report, _ = store.validate()
     assert not conforms
     violations = results(report, SH.Violation)
-    statements = {q[0] for q in quads if q[2] == RDF.Statement}
+    statements = {to_rdflib(q.subject) for q in quads if q.object == ox.NamedNode(RDF.Statement)}
     assert {(s, KG.evidence) for s in statements} <= violations
     assert {(s, PROV.wasDerivedFrom) for s in statements} <= violations
 
 
 def test_domain_and_range_mismatches_are_only_warnings() -> None:
     ex = sample_extraction()
-    iri_of = iri_map(ex)
+    iri_of = uris(ex)
     # A person is no place: "captured Bashar al-Assad" is out of range. A city does not
     # support anyone: out of domain.
     ex.assertions = [
@@ -360,8 +372,9 @@ def test_entity_without_label_violates() -> None:
     ex = sample_extraction()
     with Store.open(None) as store:
         store.replace_article(ex.article.id, article_quads(ex, iri_map(ex)))
-        quads = [q for q in entity_quads(sample_entities(ex)) if q[1] != RDFS.label]
+        label = ox.NamedNode(RDFS.label)
+        quads = [q for q in entity_quads(sample_entities(ex)) if q.predicate != label]
         store.replace_graph("entities", quads)
         conforms, report, _ = store.validate()
     assert not conforms
-    assert {focus for focus, _ in results(report, SH.Violation)} == set(iri_map(ex).values())
+    assert {focus for focus, _ in results(report, SH.Violation)} == set(uris(ex).values())
