@@ -195,12 +195,6 @@ class Store:
         if batch:
             self._oxigraph.bulk_extend(batch)
 
-    def _add(self, quads: list[ox.Quad]) -> None:
-        """Add ``quads`` in one transaction, then flush: RocksDB's write buffers would
-        otherwise grow with every write, and memory with the corpus."""
-        self._oxigraph.extend(quads)
-        self._oxigraph.flush()
-
     def remove_article(self, article_id: str) -> None:
         self._replace(article_graph_iri(article_id), ())
 
@@ -226,7 +220,9 @@ class Store:
             self.dataset.remove_graph(graph)
             self.dataset.addN((*map(to_rdflib, quad.triple), graph) for quad in gathered)
         elif not self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
-            self._add(gather(graph, quads))
+            # the bulk loader is atomic too, and holds no write buffers: a transaction
+            # holds about 1.3 KB a quad until it is flushed
+            self._oxigraph.bulk_extend(gather(graph, quads))
         else:
             # One SPARQL update is one Oxigraph transaction: a crash midway leaves the old
             # graph or the new one. It goes to the store itself, as rdflib's Dataset.update
