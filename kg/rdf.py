@@ -1,7 +1,7 @@
 """Pure mapping from pipeline records to RDF quads, exactly as docs/rdf-model.md lays out.
 
 Nothing here touches a store: the functions yield pyoxigraph quads, which the store
-writes as they are (an article's graph in one transaction), and a rebuild of the same
+writes as they are (each article's graph whole or not at all), and a rebuild of the same
 input mints the same IRIs (they are derived from content only). ``to_rdflib`` turns a
 term into rdflib's, for rdflib graphs. The IRI helpers return rdflib terms, as the rest
 of the package and notebooks use them.
