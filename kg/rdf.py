@@ -2,9 +2,9 @@
 
 Nothing here touches a store: the functions yield pyoxigraph quads, which the store
 writes as they are (each article's graph whole or not at all), and a rebuild of the same
-input mints the same IRIs (they are derived from content only). ``to_rdflib`` turns a
-term into rdflib's, for rdflib graphs. The IRI helpers return rdflib terms, as the rest
-of the package and notebooks use them.
+input mints the same IRIs (they are derived from content only). ``to_rdflib`` and
+``to_oxigraph`` turn a term of one library into the other's. The IRI helpers return
+rdflib terms, as the rest of the package and notebooks use them.
 """
 
 from __future__ import annotations
@@ -241,6 +241,18 @@ def direct_quads(ex: Extraction, iri_of: Mapping[str, ox.NamedNode]) -> Iterator
     for asr in ex.assertions:
         if asr.modality in FACTUAL:
             yield ox.Quad(iri_of[asr.subject], _KG[asr.relation], iri_of[asr.object], g)
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term of the same RDF value as rdflib's ``term``."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, Literal):
+        datatype = ox.NamedNode(term.datatype) if term.datatype else None
+        return ox.Literal(term, language=term.language, datatype=datatype)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:

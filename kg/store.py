@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL
 from rdflib.query import Result
@@ -33,6 +33,7 @@ from kg.rdf import (
     article_graph_iri,
     graph_iri,
     ontology_path,
+    to_oxigraph,
     to_rdflib,
 )
 
@@ -70,24 +71,12 @@ def gather(graph: URIRef, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return gathered
 
 
-def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as the pyoxigraph term of the same RDF value."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(term)
-    if isinstance(term, Literal):
-        datatype = ox.NamedNode(term.datatype) if term.datatype else None
-        return ox.Literal(term, language=term.language, datatype=datatype)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term)
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
 class _OxTerms(dict):
-    """``_ox`` of each term, converted once: the IRIs of a graph recur in many of its
-    triples, and a lookup costs a fifth of a conversion."""
+    """``to_oxigraph`` of each term, converted once: the IRIs of a graph recur in many of
+    its triples, and a lookup costs a fifth of a conversion."""
 
     def __missing__(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        value = self[term] = _ox(term)
+        value = self[term] = to_oxigraph(term)
         return value
 
 
