@@ -18,7 +18,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
+from itertools import chain
 from multiprocessing import get_context
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import TypeVar
 
@@ -137,15 +139,24 @@ def _map_batches(
 ) -> Iterator[T]:
     """``function`` of each batch of ``articles``, in order: batches of ``BATCH_SIZE`` in
     this process when ``config.workers`` <= 1, else of ``TASK_SIZE`` in that many worker
-    processes."""
+    processes.
+
+    The workers start at once, not at the first result asked for: they load the pipeline
+    while the caller goes on with its own start-up.
+    """
     settings = (config.model, config.max_chars, config.max_sentence_tokens)
     if config.workers <= 1:
         _init_worker(*settings)
-        yield from map(function, _batches(articles, BATCH_SIZE))
-        return
+        return map(function, _batches(articles, BATCH_SIZE))
     context = get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with context.Pool(config.workers, _init_worker, settings) as pool:
-        yield from pool.imap(function, _batches(articles, TASK_SIZE))
+    pool = context.Pool(config.workers, _init_worker, settings)
+    return _closing(pool, pool.imap(function, _batches(articles, TASK_SIZE)))
+
+
+def _closing(pool: Pool, results: Iterable[T]) -> Iterator[T]:
+    """``results``, then the worker processes of ``pool`` are stopped."""
+    with pool:
+        yield from results
 
 
 def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterator[Extraction]:
@@ -156,10 +167,8 @@ def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterat
 
         if not config.scheduler:
             raise ValueError("--executor dask needs --scheduler tcp://HOST:PORT")
-        yield from extract_with_dask(articles, config, config.scheduler)
-        return
-    for batch in _map_batches(_extract_batch, articles, config):
-        yield from batch
+        return extract_with_dask(articles, config, config.scheduler)
+    return chain.from_iterable(_map_batches(_extract_batch, articles, config))
 
 
 def extract_to_cache(
@@ -172,12 +181,16 @@ def extract_to_cache(
     lives in this process, so those extractions are cached here.
     """
     if config.executor == "dask" or (cache.folder is None and config.workers > 1):
-        for ex in extract_articles(articles, config):
-            cache.put(ex)
-            yield ex.article.id, ex.entities
-        return
-    for outlines in _map_batches(partial(_cache_batch, cache=cache), articles, config):
-        yield from outlines
+        return _put(extract_articles(articles, config), cache)
+    return chain.from_iterable(_map_batches(partial(_cache_batch, cache=cache), articles, config))
+
+
+def _put(
+    extractions: Iterable[Extraction], cache: Cache
+) -> Iterator[tuple[str, list[LocalEntity]]]:
+    for ex in extractions:
+        cache.put(ex)
+        yield ex.article.id, ex.entities
 
 
 # --- the extraction cache ----------------------------------------------------------------------
@@ -285,10 +298,6 @@ def build_into(
         report.entities, report.statements = stats["entities"], stats["statements"]
         report.step("read", start)
         return report
-    # Imported once there is work: outputs needs NetworkX and lxml, a second of start-up.
-    from kg.outputs import write_outputs
-    from kg.resolve import resolve
-
     entities_of: dict[str, list[LocalEntity]] = {}
     todo = []
     for article in articles:
@@ -302,6 +311,11 @@ def build_into(
     # no more processes than tasks: starting a worker costs a pipeline load
     workers = min(config.workers, -(-len(todo) // TASK_SIZE))
     fresh = extract_to_cache(todo, replace(config, workers=workers), cache) if todo else ()
+    # Imported once there is work (NetworkX, lxml: a second), while the workers that just
+    # started load the pipeline: on two cores that overlaps the two start-ups.
+    from kg.outputs import write_outputs
+    from kg.resolve import resolve
+
     for article_id, entities in _progress(fresh, len(todo), config.quiet):
         entities_of[article_id] = shared_strings(entities)
         report.extracted.append(article_id)
