@@ -188,6 +188,7 @@ def extract_to_cache(
 def _put(
     extractions: Iterable[Extraction], cache: Cache
 ) -> Iterator[tuple[str, list[LocalEntity]]]:
+    """Cache each extraction in this process; yields its id and entity list."""
     for ex in extractions:
         cache.put(ex)
         yield ex.article.id, ex.entities
