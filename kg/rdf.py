@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -155,17 +156,13 @@ def article_quads(ex: Extraction, iri_of: Mapping[str, ox.NamedNode]) -> Iterato
             yield a, _DCTERMS.publisher, ox.Literal(art.publisher)
         if art.url:
             yield a, _SDO.url, ox.Literal(art.url, datatype=_XSD.anyURI)
-        for entity in sorted({iri_of[e.key] for e in ex.entities}, key=_value):
+        for entity in sorted({iri_of[e.key] for e in ex.entities}, key=attrgetter("value")):
             yield a, _SDO.mentions, entity
         yield from _statement_triples(ex, iri_of, a)
         yield from _figure_triples(ex, iri_of, a)
 
     for s, p, o in triples():
         yield ox.Quad(s, p, o, g)
-
-
-def _value(term: ox.NamedNode) -> str:
-    return term.value
 
 
 def _statement_triples(
