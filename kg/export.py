@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 from lxml import etree
@@ -21,6 +22,7 @@ from lxml import etree
 from kg.network import EDGE_ATTRIBUTES, NODE_ATTRIBUTES, RDFView
 
 LIST_SEPARATOR = " | "
+Edge = TypeVar("Edge", bound=tuple)  # (source, target, key, attributes)
 GRAPHML_NAMESPACES = {
     "xmlns": "http://graphml.graphdrawing.org/xmlns",
     "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
@@ -104,6 +106,52 @@ def _graphml_element(
     return element
 
 
+class GraphMLWriter:
+    """GraphML written one element at a time, as a context manager: every ``node``, then
+    every ``edge``. `keys` maps (scope, name) to a type: GraphML declares every attribute
+    before the first node."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        keys: Mapping[tuple[str, str], str],
+        graph_data: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self._keys = keys
+        self._ids = {key: f"d{i}" for i, key in enumerate(keys)}
+        self._graph_data = graph_data or {}
+        self._open = ExitStack()
+
+    def __enter__(self) -> GraphMLWriter:
+        xf = self._xf = self._open.enter_context(etree.xmlfile(str(self.path), encoding="utf-8"))
+        xf.write_declaration()
+        self._open.enter_context(xf.element("graphml", GRAPHML_NAMESPACES))
+        for (scope, name), kind in self._keys.items():
+            key = {"id": self._ids[scope, name], "for": scope, "attr.name": name}
+            xf.write(etree.Element("key", key | {"attr.type": kind}), pretty_print=True)
+        self._open.enter_context(xf.element("graph", edgedefault="directed"))
+        for element in _graphml_data("graph", self._graph_data, self._ids):
+            xf.write(element, pretty_print=True)
+        return self
+
+    def __exit__(self, *exc: Any) -> bool | None:
+        return self._open.__exit__(*exc)
+
+    def node(self, n: Any, data: Mapping[str, Any]) -> None:
+        self._xf.write(_graphml_element("node", {"id": str(n)}, data, self._ids), pretty_print=True)
+
+    def edge(self, u: Any, v: Any, key: Any, data: Mapping[str, Any]) -> None:
+        ends = {"source": str(u), "target": str(v), "id": str(key)}
+        self._xf.write(_graphml_element("edge", ends, data, self._ids), pretty_print=True)
+
+    def passing(self, edges: Iterable[Edge]) -> Iterator[Edge]:
+        """Each of `edges`, once it is written: for a caller that has another use for them."""
+        for edge in edges:
+            self.edge(*edge)
+            yield edge
+
+
 def _write_graphml(
     path: str | Path,
     keys: Mapping[tuple[str, str], str],
@@ -111,23 +159,12 @@ def _write_graphml(
     edges: Iterable[tuple[Any, Any, Any, Mapping[str, Any]]],
     graph_data: Mapping[str, Any],
 ) -> Path:
-    """Write GraphML as the nodes and edges come: `keys` maps (scope, name) to a type."""
-    ids = {key: f"d{i}" for i, key in enumerate(keys)}
-    with etree.xmlfile(str(path), encoding="utf-8") as xf:
-        xf.write_declaration()
-        with xf.element("graphml", GRAPHML_NAMESPACES):
-            for (scope, name), kind in keys.items():
-                attrs = {"id": ids[scope, name], "for": scope, "attr.name": name, "attr.type": kind}
-                xf.write(etree.Element("key", attrs), pretty_print=True)
-            with xf.element("graph", edgedefault="directed"):
-                for element in _graphml_data("graph", graph_data, ids):
-                    xf.write(element, pretty_print=True)
-                for n, data in nodes:
-                    element = _graphml_element("node", {"id": str(n)}, data, ids)
-                    xf.write(element, pretty_print=True)
-                for u, v, key, data in edges:
-                    ends = {"source": str(u), "target": str(v), "id": str(key)}
-                    xf.write(_graphml_element("edge", ends, data, ids), pretty_print=True)
+    """Write GraphML as the nodes and edges come."""
+    with GraphMLWriter(path, keys, graph_data) as graphml:
+        for n, data in nodes:
+            graphml.node(n, data)
+        for edge in edges:
+            graphml.edge(*edge)
     return Path(path)
 
 

@@ -136,19 +136,23 @@ def _drawing(G: nx.MultiDiGraph, nodes: list[Any]) -> _Drawing:
     return _Drawing(nodes, data, community_of(H), _groups(statements), statements)
 
 
-def _view_drawing(view: RDFView, nodes: list[Any]) -> _Drawing:
-    """The drawing of `nodes` of a view: statements are read a subject at a time."""
+def _view_drawing(
+    view: RDFView, nodes: list[Any], edges: Iterable[tuple[str, str, str, dict[str, Any]]]
+) -> _Drawing:
+    """The drawing of `nodes` of a view whose statements come from `edges`, in the order
+    of ``view.edges``, a subject at a time; those between other nodes are passed over."""
     relations = list(view.relations(nodes))
     groups = sorted(relations, key=lambda g: (str(g[0]), g[1], str(g[2])))
     counted = nx.DiGraph()  # statements between two entities, for the communities
     counted.add_nodes_from(nodes)
     for u, _, v, n in relations:
         counted.add_edge(u, v, weight=counted.get_edge_data(u, v, {"weight": 0})["weight"] + n)
-    edges = view.edges(sorted(nodes, key=str), by_relation=True)
-    by_group = groupby(edges, key=lambda edge: (edge[0], edge[3]["relation"], edge[1]))
+    drawn = set(nodes)
+    between = (edge for edge in edges if edge[0] in drawn and edge[1] in drawn)
+    # view.edges comes by subject in sorted order, as the page wants them
     statements = (
         statement
-        for _, group in by_group
+        for _, group in groupby(between, key=lambda edge: edge[0])
         for statement in sorted(((u, v, {**d, "iri": key}) for u, v, key, d in group), key=_order)
     )
     data = dict(view.node_data(nodes))
@@ -326,16 +330,23 @@ def _html_chunks(
     return _page(_drawing(G, nodes), ranks, title, notice, _totals(G))
 
 
-def _view_chunks(view: RDFView, title: str, max_nodes: int | None) -> Iterator[str]:
+def _view_chunks(
+    view: RDFView,
+    title: str,
+    max_nodes: int | None,
+    edges: Iterable[tuple[str, str, str, dict[str, Any]]] | None,
+) -> Iterator[str]:
     """The page of ``view.to_networkx()``, from less: the entities are ranked on the
     number of statements between each two, and the statements of the drawn entities
-    are read as the page is written."""
+    are read (from the view, unless `edges` brings them) as the page is written."""
     weighted = view.weighted()
     ranks = _ranks(weighted)
     nodes, notice = _select(weighted, ranks, max_nodes, None, 0)
     statements = int(weighted.size(weight="weight"))
     totals = (weighted.number_of_nodes(), statements, view.article_count())
-    return _page(_view_drawing(view, nodes), ranks, title, notice, totals)
+    if edges is None:
+        edges = view.edges(sorted(nodes, key=str))
+    return _page(_view_drawing(view, nodes, edges), ranks, title, notice, totals)
 
 
 def _page(
@@ -441,15 +452,24 @@ def write_html(
 
 
 def write_view_html(
-    view: RDFView, path: str | Path, *, title: str = "kg", max_nodes: int | None = 300
+    view: RDFView,
+    path: str | Path,
+    *,
+    title: str = "kg",
+    max_nodes: int | None = 300,
+    edges: Iterable[tuple[str, str, str, dict[str, Any]]] | None = None,
 ) -> Path:
     """Write the page that `write_html` writes of ``view.to_networkx()``; return the path.
 
     The page is written as the drawn statements are read from the store, and the
     entities are ranked on the number of statements between each two, so memory grows
     with the drawn statements' relations, not with the graph.
+
+    `edges`, if given, are all of ``view.edges()``: the page takes the drawn statements
+    from them instead of reading them again. A caller that reads every statement anyway
+    (``kg.outputs`` for the GraphML) passes them on; the page may not read them all.
     """
-    return _write(_view_chunks(view, title, max_nodes), path)
+    return _write(_view_chunks(view, title, max_nodes, edges), path)
 
 
 def show(G: nx.MultiDiGraph, *, height: int = 700, **kwargs: Any) -> HTML:

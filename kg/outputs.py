@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.export import write_view_graphml
+from kg.export import VIEW_KEYS, GraphMLWriter
 from kg.html import write_view_html
 from kg.network import RDFView
 from kg.store import Store, turtle_from_trig
@@ -42,9 +42,21 @@ def _exports(store: Store, out: Path) -> dict[str, Any]:
 
 def _views(store: Store, out: Path, config: BuildConfig) -> None:
     """Write graph.graphml and graph.html, reading the statements a batch at a time: memory
-    grows with the number of entities (the view's nodes and counts), not of statements."""
+    grows with the number of entities (the view's nodes and counts), not of statements.
+
+    The statements are read once: the page takes those it draws as the GraphML's pass by.
+    """
     view = RDFView(store)
-    write_view_graphml(view, out / "graph.graphml")
-    write_view_html(
-        view, out / "graph.html", title="Knowledge graph", max_nodes=config.html_max_nodes
-    )
+    with GraphMLWriter(out / "graph.graphml", VIEW_KEYS) as graphml:
+        for n, data in view.node_data():
+            graphml.node(n, data)
+        edges = graphml.passing(view.edges())
+        write_view_html(
+            view,
+            out / "graph.html",
+            title="Knowledge graph",
+            max_nodes=config.html_max_nodes,
+            edges=edges,
+        )
+        for _ in edges:  # whatever the page left unread
+            pass

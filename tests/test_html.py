@@ -15,9 +15,13 @@ from rdflib import Dataset
 from test_network import on_oxigraph, synthetic_dataset
 
 import kg.network
+from kg.export import write_view_graphml
 from kg.html import REMOTE_URL, render_html, show, write_html, write_view_html
 from kg.namespaces import KGR
 from kg.network import RDFView, to_networkx
+from kg.outputs import write_outputs
+from kg.pipeline import BuildConfig
+from kg.store import Store
 
 HTS = str(KGR["entity/hts"])
 HAMA = str(KGR["entity/hama"])
@@ -135,6 +139,34 @@ def test_page_from_a_view_of_the_fixture(views_dataset: Dataset, tmp_path: Path)
     view = write_view_html(RDFView(views_dataset), tmp_path / "view.html", title="Fixture")
     whole = write_html(to_networkx(views_dataset), tmp_path / "whole.html", title="Fixture")
     assert view.read_bytes() == whole.read_bytes()
+
+
+def test_a_build_reads_each_statement_once_for_the_graphml_and_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page takes the statements it draws as the GraphML's pass reads them all, and
+    both files are what each writer writes on its own."""
+    ds = on_oxigraph(synthetic_dataset(40, 250, seed=3))
+    monkeypatch.setattr(kg.network, "STATEMENTS_PER_QUERY", 7)  # many batches
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    write_view_graphml(RDFView(ds), alone / "graph.graphml")
+    write_view_html(RDFView(ds), alone / "graph.html", title="Knowledge graph", max_nodes=12)
+    read, rows = RDFView._rows, []
+
+    def counted(self: RDFView, query: str, restrict: str = "", ordered: bool = False) -> list:
+        found = read(self, query, restrict, ordered)
+        if query == kg.network._STATEMENTS:
+            rows.append(len(found))
+        return found
+
+    monkeypatch.setattr(RDFView, "_rows", counted)
+    store = Store(Dataset(store=ds.store, default_union=True))
+    write_outputs(store, tmp_path, BuildConfig(html_max_nodes=12))
+    for name in ("graph.graphml", "graph.html"):
+        assert (tmp_path / name).read_bytes() == (alone / name).read_bytes()
+    assert len(page_data((tmp_path / "graph.html").read_text())["nodes"]) == 12
+    assert len(rows) > 10 and sum(rows) == 250
 
 
 def test_a_store_that_changes_while_the_page_is_written_is_an_error(
