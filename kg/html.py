@@ -29,7 +29,7 @@ from pyvis.network import Network
 
 from kg.analytics import communities as community_of
 from kg.analytics import resolve
-from kg.network import RDFView
+from kg.network import RDFView, ViewEdge
 
 if TYPE_CHECKING:
     from IPython.display import HTML
@@ -136,9 +136,7 @@ def _drawing(G: nx.MultiDiGraph, nodes: list[Any]) -> _Drawing:
     return _Drawing(nodes, data, community_of(H), _groups(statements), statements)
 
 
-def _view_drawing(
-    view: RDFView, nodes: list[Any], edges: Iterable[tuple[str, str, str, dict[str, Any]]]
-) -> _Drawing:
+def _view_drawing(view: RDFView, nodes: list[Any], edges: Iterable[ViewEdge]) -> _Drawing:
     """The drawing of `nodes` of a view whose statements come from `edges`, in the order
     of ``view.edges``, a subject at a time; those between other nodes are passed over."""
     relations = list(view.relations(nodes))
@@ -334,7 +332,7 @@ def _view_chunks(
     view: RDFView,
     title: str,
     max_nodes: int | None,
-    edges: Iterable[tuple[str, str, str, dict[str, Any]]] | None,
+    edges: Iterable[ViewEdge] | None,
 ) -> Iterator[str]:
     """The page of ``view.to_networkx()``, from less: the entities are ranked on the
     number of statements between each two, and the statements of the drawn entities
@@ -457,7 +455,7 @@ def write_view_html(
     *,
     title: str = "kg",
     max_nodes: int | None = 300,
-    edges: Iterable[tuple[str, str, str, dict[str, Any]]] | None = None,
+    edges: Iterable[ViewEdge] | None = None,
 ) -> Path:
     """Write the page that `write_html` writes of ``view.to_networkx()``; return the path.
 
@@ -467,7 +465,7 @@ def write_view_html(
 
     `edges`, if given, are all of ``view.edges()``: the page takes the drawn statements
     from them instead of reading them again. A caller that reads every statement anyway
-    (``kg.outputs`` for the GraphML) passes them on; the page may not read them all.
+    (``kg.outputs``, for the GraphML) passes them on, and reads on past the page's last.
     """
     return _write(_view_chunks(view, title, max_nodes, edges), path)
 

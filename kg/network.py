@@ -45,6 +45,8 @@ EDGE_ATTRIBUTES = (
     "reported_by",
 )
 T = TypeVar("T")
+# An edge as the views read it: (subject, object, statement IRI, attributes).
+ViewEdge = tuple[str, str, str, dict[str, Any]]
 # Rows per query: rdflib holds the rows of a query until it is read, so these bound the
 # memory (one row with more is read alone).
 MENTIONS_PER_QUERY = 8192
@@ -253,9 +255,7 @@ class RDFView:
         for i, j in sorted(counts):
             yield (nodes[i], nodes[j]), counts[i, j]
 
-    def edges(
-        self, nodes: Sequence[str] | None = None
-    ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    def edges(self, nodes: Sequence[str] | None = None) -> Iterator[ViewEdge]:
         """The statements between `nodes` (default: all) as ``(subject, object, statement
         IRI, attributes)`` with the attributes of ``to_networkx``, in the order of their
         subject in `nodes`, then object in `nodes`, then IRI."""
