@@ -159,8 +159,9 @@ class Store:
         In Oxigraph, articles not stored yet are added in batches of whole articles by
         Oxigraph's bulk loader, which writes a batch as sorted index files and adds them to
         the store at once (a ``kill -9`` midway leaves none of the batch): half the cost of
-        a transaction. A second thread writes each batch while this one makes the next:
-        Oxigraph writes without holding Python's lock, and one batch waits at most.
+        a transaction. A second thread writes each batch while this one makes the next,
+        and one batch waits at most. The overlap is partial: Oxigraph holds Python's lock
+        while it takes the quads, and only sorts and writes them without it.
         """
         if self._oxigraph is None:
             for article_id, quads in articles:
