@@ -159,6 +159,12 @@ def lexicon_table(name: str) -> dict:
     return tomllib.loads((ONTOLOGY_DIR / "lexicon.toml").read_text(encoding="utf-8"))[name]
 
 
+@lru_cache(maxsize=1)
+def object_control_verbs() -> frozenset[str]:
+    """Verbs whose direct object does what their gerund phrase says ("accused X of V-ing")."""
+    return frozenset(lexicon_table("classes")["object_control"])
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(directory: str | None = None) -> Lexicon:
     """Load ``lexicon.toml`` and ``gazetteer.toml`` from ``directory`` (default: ontology/)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from kg.lexicon import Lexicon
+from kg.lexicon import Lexicon, object_control_verbs
 
 # links through which a governing word's intention or speech covers the trigger
 COMPLEMENTS = ("xcomp", "ccomp", "pcomp", "prep", "pobj", "dobj", "acl", "attr")
@@ -45,9 +45,11 @@ def modality_of(trigger: Token, relation: str, lexicon: Lexicon) -> Modality:
     for depth in range(8):
         if presupposed and depth > 0 and token.pos_ in ("VERB", "AUX"):
             break  # the clause around a noun phrase does not qualify what the phrase presupposes
+        # "Rwanda denies backing M23": the trigger is the denial's complement (not a clause
+        # beside it: "denies X, although a report said Y")
         if depth < 2 and (
             _has_child(token, ("neg",), cues["negations"])
-            or (token.head.lemma_ in cues["denial_verbs"] and link in ("xcomp", "ccomp"))
+            or (token.lemma_ in cues["denial_verbs"] and link in ("xcomp", "ccomp"))
         ):
             negated = True
         if _has_child(token, ("aux",), cues["modal_verbs"]) and not (stance and depth > 0):
@@ -56,8 +58,8 @@ def modality_of(trigger: Token, relation: str, lexicon: Lexicon) -> Modality:
             hypothetical = True
         if _has_child(token, ("advmod",), cues["hedges"]):
             hypothetical = True
+        lemma = token.lemma_.lower()
         if depth > 0 and not stance and link in COMPLEMENTS:
-            lemma = token.lemma_.lower()
             if (token.pos_ in ("VERB", "ADJ", "AUX") and lemma in cues["intention_verbs"]) or (
                 token.pos_ == "NOUN" and lemma in cues["intention_nouns"]
             ):
@@ -65,11 +67,11 @@ def modality_of(trigger: Token, relation: str, lexicon: Lexicon) -> Modality:
         if source is None and _has_child(token, ("advmod",), cues["hearsay_adverbs"]):
             source_text = "reports"
             source = token
-        speech = token.lemma_.lower() in cues["speech_verbs"] and link in SPEECH_LINKS
+        # "HRW accused the group of killing civilians": the accusation reports the killing
+        accused = link == "prep" and lemma in object_control_verbs()
+        speech = lemma in cues["speech_verbs"] and (link in SPEECH_LINKS or accused)
         if depth > 0 and source is None and speech:
-            speaker = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if speaker is not None:
-                source, source_text = speaker, _phrase(speaker)
+            source, source_text = _speaker(token)
         according = _according_to(token)
         if source is None and according is not None:
             source, source_text = according, _phrase(according)
@@ -83,6 +85,20 @@ def modality_of(trigger: Token, relation: str, lexicon: Lexicon) -> Modality:
     if source is not None:
         return Modality("reported", source, source_text)
     return Modality("asserted")
+
+
+def _speaker(verb: Token) -> tuple[Token | None, str | None]:
+    """Who a speech verb says spoke: its subject, the agent of a passive ("was reported by
+    SOHR"), or unnamed reports ("the UAE has been accused of arming the RSF")."""
+    speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if speaker is None and agent is not None:
+        speaker = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if speaker is not None:
+        return speaker, _phrase(speaker)
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return verb, "reports"
+    return None, None
 
 
 def _according_to(token: Token) -> Token | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.coref import Resolver
-from kg.lexicon import FAMILIES, Lexicon, Pattern
+from kg.lexicon import FAMILIES, Lexicon, Pattern, object_control_verbs
 from kg.mentions import LIST_PREPS, EntityTable
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -159,6 +159,13 @@ def _subjects(verb: Token) -> list[Token]:
         controller = [c for c in verb.head.children if c.dep_ == "dobj"]
         if verb.dep_ == "xcomp" and controller:
             return controller  # "he urged his fighters to prepare": the fighters prepare
+        # "accused Rwanda of deploying troops", "blamed the RSF for shelling": Rwanda deploys
+        # (but "serving life in prison for assassinating X": the subject serves and killed)
+        governor = verb.head.head
+        if verb.dep_ == "pcomp" and governor.lemma_.lower() in object_control_verbs():
+            controller = [c for c in governor.children if c.dep_ == "dobj"]
+            if controller:
+                return controller
         if verb.dep_ not in INHERITING_DEPS or verb.head == verb:
             # "HTS, under ..., by preparing to advance": a verbless parse whose root is a name
             root_name = verb.head == verb and verb.pos_ == "PROPN" and seen

@@ -343,6 +343,12 @@ CASES = [
         {("Gavrilo Princip", "killed", "Archduke Franz Ferdinand")},
         id="assassinated",
     ),
+    # object control: the accused did what the gerund says, not the accuser
+    pytest.param(
+        "Ukraine accused Russia of shelling Kherson.",
+        {("Ukraine", "criticized", "Russia"), ("Russia", "attacked", "Kherson")},
+        id="accused-x-of-doing",
+    ),
 ]
 
 

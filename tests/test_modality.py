@@ -131,14 +131,45 @@ ATTACKED = ("Houthis", "attacked", "Marib")
             None,
             id="negation-wins-over-speech",
         ),
+        pytest.param(
+            "Residents said the Houthis denied shelling Marib.",
+            ATTACKED,
+            "negated",
+            None,
+            id="denial-inside-a-speech-verb",
+        ),
+        pytest.param(
+            "The Houthis have been accused of shelling Marib.",
+            ATTACKED,
+            "reported",
+            "reports",
+            id="accused-without-an-accuser",
+        ),
     ],
 )
+
 def test_modality(
     extract_relations, text: str, triple: tuple[str, str, str], modality: str, source: str | None
 ) -> None:
     found = extract_relations(text)
     assert set(found) == {triple}
     assert (found[triple].modality, found[triple].source_name) == (modality, source)
+
+
+def test_an_accusation_reports_what_the_accused_did(extract_relations) -> None:
+    found = extract_relations("Amnesty International accused the Houthis of shelling Marib.")
+    assert (found[ATTACKED].modality, found[ATTACKED].source_name) == (
+        "reported",
+        "Amnesty International",
+    )
+
+
+def test_a_denial_covers_its_complement_not_the_clause_beside_it(extract_relations) -> None:
+    found = extract_relations(
+        "The Houthis deny receiving weapons from Iran, although residents said the Houthis "
+        "shelled Marib."
+    )
+    assert (found[ATTACKED].modality, found[ATTACKED].source_name) == ("reported", "residents")
 
 
 def test_reported_source_is_the_speaking_entity(extract_article) -> None:
