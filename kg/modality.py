@@ -59,11 +59,11 @@ def modality_of(trigger: Token, relation: str, lexicon: Lexicon) -> Modality:
         if _has_child(token, ("advmod",), cues["hedges"]):
             hypothetical = True
         lemma = token.lemma_.lower()
-        if depth > 0 and not stance and link in COMPLEMENTS:
-            if (token.pos_ in ("VERB", "ADJ", "AUX") and lemma in cues["intention_verbs"]) or (
-                token.pos_ == "NOUN" and lemma in cues["intention_nouns"]
-            ):
-                hypothetical = True
+        intention = (token.pos_ in ("VERB", "ADJ", "AUX") and lemma in cues["intention_verbs"]) or (
+            token.pos_ == "NOUN" and lemma in cues["intention_nouns"]
+        )
+        if depth > 0 and not stance and link in COMPLEMENTS and intention:
+            hypothetical = True
         if source is None and _has_child(token, ("advmod",), cues["hearsay_adverbs"]):
             source_text = "reports"
             source = token

@@ -147,7 +147,6 @@ ATTACKED = ("Houthis", "attacked", "Marib")
         ),
     ],
 )
-
 def test_modality(
     extract_relations, text: str, triple: tuple[str, str, str], modality: str, source: str | None
 ) -> None:
