@@ -378,14 +378,15 @@ def _named_places(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
 
 
 def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
-    """'key cities like Rastan': a name listed under a class noun is of its class; one the
-    model missed becomes a mention."""
+    """'key cities like Rastan', 'thousands of Rohingya': a name listed under a class noun
+    (or counted, for a people) is of its class; one the model missed becomes a mention."""
     for token in doc:
         if token.pos_ != "PROPN" or token.dep_ != "pobj":
             continue
         prep, noun = token.head, token.head.head
         cls = lexicon.context_nouns.get(noun.lemma_.lower())
-        if prep.lower_ not in LIST_PREPS or not cls or cls == "Person":
+        counted = prep.lower_ == "of" and cls == "SocialGroup"
+        if not (prep.lower_ in LIST_PREPS or counted) or not cls or cls == "Person":
             continue
         if token.i in table.token_key:
             table.vote(table.token_key[token.i], cls, 2.0)

@@ -349,6 +349,11 @@ CASES = [
         {("Ukraine", "criticized", "Russia"), ("Russia", "attacked", "Kherson")},
         id="accused-x-of-doing",
     ),
+    pytest.param(
+        "Hundreds of Yazidi fled Sinjar.",
+        {("Yazidi", "fledFrom", "Sinjar")},
+        id="a-counted-name-is-a-people",
+    ),
 ]
 
 
