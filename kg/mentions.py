@@ -67,6 +67,7 @@ class EntityTable:
     gazetteer: dict[str, str] = field(default_factory=dict)  # key -> gazetteer id
     generic: set[str] = field(default_factory=set)
     heading: set[str] = field(default_factory=set)  # generic keys that head a phrase somewhere
+    cued: set[str] = field(default_factory=set)  # names whose own words or neighbours gave a class
 
     def add(self, span: Span, key: str, name: str, cls: str, weight: float) -> None:
         """Record that ``span`` names entity ``key``; its head token now points to it."""
@@ -356,6 +357,7 @@ def _add_named(span: Span, gid: str | None, doc: Doc, table: EntityTable, lex: L
     for cls, weight in ((_name_class(span, lex), 3.0), (_context_class(span, lex), 2.0)):
         if cls:
             table.vote(key, cls, weight)
+            table.cued.add(key)
     if _is_place_object(span):
         table.vote(key, "Location", 1.5)
     if label == "GPE" and table.cls(key) == "Location":

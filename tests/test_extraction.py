@@ -354,6 +354,13 @@ CASES = [
         {("Yazidi", "fledFrom", "Sinjar")},
         id="a-counted-name-is-a-people",
     ),
+    # a name the model took for an organisation, in a slot only places fill
+    pytest.param(
+        "The RSF seized El Geneina in June.",
+        {("RSF", "captured", "El Geneina")},
+        id="longer-place-name-the-model-missed",
+    ),
+    pytest.param("The RSF captured Abu Ahmed al-Halabi.", set(), id="a-person-stays-a-person"),
 ]
 
 
