@@ -626,21 +626,16 @@ def _fits(table: EntityTable, key: str, accepted: frozenset[str], pat: Pattern) 
     """Does the entity's class fit the slot? Uncertain classes bend toward places.
 
     Place names are the model's weakest labels ("Hama" as an organisation, "Homs" as a
-    person, "El Fasher" as an organisation). A name without gazetteer entry or class cue
-    that fills a slot only places can fill ("captured Hama") is taken as a place, and votes
-    so; a longer name only if the model did not call it a person ("captured Abu Ahmed").
+    person, "Khan Younis" as a person). A name without gazetteer entry, class cue or
+    capitals only that fills a slot only places can fill ("captured Hama") is taken as a
+    place, and votes so.
     """
     cls = table.cls(key)
     if cls in accepted:
         return True
     place_only = accepted <= FAMILIES["Location"]
     acronym = any(n.isupper() for n in table.names[key])
-    place_like = (
-        key.startswith("n:")
-        and key not in table.cued
-        and not acronym
-        and (" " not in key or cls != "Person")
-    )
+    place_like = key.startswith("n:") and key not in table.cued and not acronym
     if place_only and place_like and pat.kind in ("verb", "noun"):
         table.vote(key, "Location", 2.0)
         return True

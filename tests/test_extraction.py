@@ -360,7 +360,16 @@ CASES = [
         {("RSF", "captured", "El Geneina")},
         id="longer-place-name-the-model-missed",
     ),
-    pytest.param("The RSF captured Abu Ahmed al-Halabi.", set(), id="a-person-stays-a-person"),
+    pytest.param(
+        "Many of the civilians fled Khan Younis.",
+        {("civilians", "fledFrom", "Khan Younis")},
+        id="quantified-subject-and-a-place-the-model-took-for-a-person",
+    ),
+    pytest.param(
+        "Two of the peacekeepers were killed by al-Shabaab fighters.",
+        {("al-Shabaab fighters", "killed", "peacekeepers")},
+        id="numbered-object",
+    ),
 ]
 
 
