@@ -67,7 +67,7 @@ class EntityTable:
     gazetteer: dict[str, str] = field(default_factory=dict)  # key -> gazetteer id
     generic: set[str] = field(default_factory=set)
     heading: set[str] = field(default_factory=set)  # generic keys that head a phrase somewhere
-    cued: set[str] = field(default_factory=set)  # names whose own words or neighbours gave a class
+    cued: set[str] = field(default_factory=set)  # names whose words or neighbours say: no place
 
     def add(self, span: Span, key: str, name: str, cls: str, weight: float) -> None:
         """Record that ``span`` names entity ``key``; its head token now points to it."""
@@ -357,16 +357,24 @@ def _add_named(span: Span, gid: str | None, doc: Doc, table: EntityTable, lex: L
     for cls, weight in ((_name_class(span, lex), 3.0), (_context_class(span, lex), 2.0)):
         if cls:
             table.vote(key, cls, weight)
-            table.cued.add(key)
+            if cls not in FAMILIES["Location"]:
+                table.cued.add(key)
     if _is_place_object(span):
         table.vote(key, "Location", 1.5)
+    for appos in (c for c in span.root.children if c.dep_ == "appos"):
+        # "Tawila, a town west of El Fasher", "El Obeid, the capital of North Kordofan"
+        cls = lex.context_nouns.get(appos.lemma_.lower())
+        if cls in FAMILIES["Location"]:
+            table.vote(key, cls, 2.0)
     if label == "GPE" and table.cls(key) == "Location":
         table.vote(key, "Location", 0.5)
 
 
 def _named_places(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
     """'the Rustan bridge', 'the M5 highway': a proper noun naming a place by its kind, which
-    the model did not take for a name."""
+    the model did not take for a name. 'Shan state', 'Idlib province': a region's kind
+    after its name belongs to the name, so that what is said of the phrase ("a city in
+    northern Shan state") is said of the region."""
     for token in doc:
         cls = lexicon.name_heads.get(token.lower_)
         if token.pos_ != "NOUN" or cls not in FAMILIES["Location"] or token.i in table.token_key:
@@ -375,8 +383,13 @@ def _named_places(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
         while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN":
             left -= 1
         span = doc[left : token.i + 1]
-        if left < token.i and not any(t.i in table.token_key for t in span):
+        if left == token.i:
+            continue
+        names = {table.key_of(t) for t in span[:-1]}
+        if names == {None}:
             table.add(span, "n:" + normalize(span.text), original_text(span), cls, 2.0)
+        elif cls == "Region" and len(names) == 1:
+            table.token_key[token.i] = table.key_of(doc[token.i - 1])
 
 
 def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:

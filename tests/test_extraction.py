@@ -370,6 +370,17 @@ CASES = [
         {("al-Shabaab fighters", "killed", "peacekeepers")},
         id="numbered-object",
     ),
+    # a place's kind: an apposition ("a town") and a region's kind after its name ("state")
+    pytest.param(
+        "Airstrikes hit Saraqib, a town in Idlib province.",
+        {("Saraqib", "locatedIn", "Idlib")},
+        id="town-in-a-province",
+    ),
+    pytest.param(
+        "Fighting spread to Kyaukme, the largest town in northern Shan state.",
+        {("Kyaukme", "locatedIn", "Shan")},
+        id="town-in-a-state-named-before-its-kind",
+    ),
 ]
 
 
