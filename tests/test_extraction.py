@@ -381,6 +381,11 @@ CASES = [
         {("Kyaukme", "locatedIn", "Shan")},
         id="town-in-a-state-named-before-its-kind",
     ),
+    pytest.param(
+        "Shelling hit Sudan's Darfur region.",
+        {("Darfur", "locatedIn", "Sudan")},
+        id="a-country's-region",
+    ),
 ]
 
 
