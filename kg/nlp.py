@@ -12,18 +12,24 @@ from collections.abc import Callable
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.attribute_ruler import index_attribute_rulers
 
+DASHES = {"-", "--", "\u2013", "\u2014"}
+NAME_LINKS = {"of", "the", "and"}  # "Democratic Republic of the Congo"
+DATELINE_TOKENS = 16  # "Goma, Democratic Republic of Congo (January 27, 2025) -" has 13
+
 
 class SentenceBounds:
-    """Start a sentence after every line break, and at least every ``max_tokens`` tokens.
+    """Start a sentence after every line break, after a dateline, and at least every
+    ``max_tokens`` tokens.
 
     News text puts headlines, bullet points and paragraphs on their own lines without final
-    punctuation; the parser would otherwise glue them to the next sentence. The token limit
-    keeps one endless "sentence" (a table, a list without full stops) from costing the
-    parser unbounded time and memory.
+    punctuation, and opens with a dateline ("KHARKIV, Ukraine (AP) -", "Goma, Congo
+    (January 27, 2025) -"); the parser would otherwise glue them to the next sentence and
+    make the dateline's places its subject. The token limit keeps one endless "sentence"
+    (a table, a list without full stops) from costing the parser unbounded time and memory.
     """
 
     def __init__(self, max_tokens: int) -> None:
@@ -31,12 +37,32 @@ class SentenceBounds:
 
     def __call__(self, doc: Doc) -> Doc:
         run = 0
+        line_start = 0
         for token in doc[:-1]:
             run += 1
-            if "\n" in token.text or run >= self.max_tokens:
+            if "\n" in token.text:
+                line_start = token.i + 1
+            if (
+                "\n" in token.text
+                or run >= self.max_tokens
+                or (token.i - line_start < DATELINE_TOKENS and _ends_dateline(token, line_start))
+            ):
                 doc[token.i + 1].is_sent_start = True
                 run = 0
         return doc
+
+
+def _ends_dateline(token: Token, line_start: int) -> bool:
+    """The dash after "(...)" that follows nothing but capitalized names (and the commas
+    between them) from the start of the line."""
+    if token.text not in DASHES or token.i < 2 or token.nbor(-1).text != ")":
+        return False
+    doc = token.doc
+    opening = next((i for i in range(token.i - 2, line_start - 1, -1) if doc[i].text == "("), None)
+    names = doc[line_start:opening] if opening is not None else ()
+    return bool(names) and all(
+        t.text[0].isupper() or t.text == "," or t.lower_ in NAME_LINKS for t in names
+    )
 
 
 # Typographic quotes -> ASCII, one character for one, so that offsets stay valid. The small

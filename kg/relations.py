@@ -478,16 +478,22 @@ class Extractor:
                 yield pat, person, [person], places
 
     def _datelines(self, sent, args: Arguments):
-        """'KHARKIV, Ukraine (AP)': the places of a dateline, then a news agency in brackets.
+        """'KHARKIV, Ukraine (AP)', 'Goma, Congo (January 27, 2025)': the places of a
+        dateline, then a news agency or a date in brackets.
 
         A pattern whose subject is a place relates the dateline's first place to the
         following ones (Perugia is in Italy); otherwise the agency is the subject.
         """
         table = args.table
         opening = next((t for t in sent if t.text == "("), None)
-        if opening is None or opening.i + 2 >= len(sent.doc) or sent.doc[opening.i + 2].text != ")":
+        closing = next((t for t in sent if opening and t.i > opening.i and t.text == ")"), None)
+        if opening is None or closing is None:
             return
-        agency = sent.doc[opening.i + 1]
+        inside = sent.doc[opening.i + 1 : closing.i]
+        dated = len(inside) > 1 and all(t.ent_type_ == "DATE" or t.is_punct for t in inside)
+        if len(inside) != 1 and not dated:
+            return
+        agency = None if dated else inside[0]
         before = sent.doc[sent.start : opening.i]
         places = [t for t in before if table.key_of(t)]
         if not places or any(not (table.key_of(t) or t.is_punct) for t in before):
@@ -502,7 +508,7 @@ class Extractor:
         for pat in self.datelines:
             if FAMILIES[pat.head] <= FAMILIES["Location"]:
                 yield pat, heads[0], heads[:1], heads[1:]
-            else:
+            elif agency is not None:
                 yield pat, agency, [agency], heads
 
     def _led_by_gazetteer(self, doc: Doc, table: EntityTable, key: str) -> list[Token]:

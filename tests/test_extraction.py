@@ -214,6 +214,11 @@ CASES = [
         id="dateline",
     ),
     pytest.param(
+        "Mosul, Iraq (March 3, 2017) - Iraqi forces retook the airport on Sunday.",
+        {("Mosul", "locatedIn", "Iraq")},
+        id="dateline-with-a-date",
+    ),
+    pytest.param(
         "Police detained them in the towns of Derna and Sirte in eastern Libya.",
         {("Derna", "locatedIn", "Libya"), ("Sirte", "locatedIn", "Libya")},
         id="place-phrase-right-after-coordinated-names",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.nlp import PLAIN_QUOTES, truecase_headlines
 
 BODY = (
@@ -37,3 +39,18 @@ def test_plain_quotes_replace_one_character_with_one() -> None:
     plain = text.translate(PLAIN_QUOTES)
     assert plain == "The UN's \"World Food Programme\""
     assert len(plain) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("KHARKIV, Ukraine (AP) - Police arrested a man.",
+         ["KHARKIV, Ukraine (AP) -", "Police arrested a man."]),
+        ("Goma, Democratic Republic of Congo (January 27, 2025) - Rebels seized the airport.",
+         ["Goma, Democratic Republic of Congo (January 27, 2025) -", "Rebels seized the airport."]),
+        ("The talks (held in Doha) - and the truce - failed.",
+         ["The talks (held in Doha) - and the truce - failed."]),
+    ],
+)  # fmt: skip
+def test_a_dateline_is_a_sentence_of_its_own(spacy_nlp, text: str, sentences: list[str]) -> None:
+    assert [s.text for s in spacy_nlp(text).sents] == sentences
