@@ -34,7 +34,8 @@ ARRAY_ATTRS = (
     "IS_ALPHA", "IS_DIGIT", "IS_LOWER", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_TITLE",
     "IS_UPPER", "LIKE_NUM",
 )  # fmt: skip
-STRING_ATTRS = ARRAY_ATTRS[:9]  # the values that are strings' ids (REGEX reads the string)
+# The attributes whose values are strings' ids (a REGEX reads the string).
+STRING_ATTRS = {"ORTH", "LOWER", "NORM", "LEMMA", "SHAPE", "TAG", "POS", "DEP", "ENT_TYPE"}
 
 
 @dataclass(frozen=True)

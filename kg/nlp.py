@@ -40,10 +40,11 @@ class SentenceBounds:
         line_start = 0
         for token in doc[:-1]:
             run += 1
-            if "\n" in token.text:
+            newline = "\n" in token.text
+            if newline:
                 line_start = token.i + 1
             if (
-                "\n" in token.text
+                newline
                 or run >= self.max_tokens
                 or (token.i - line_start < DATELINE_TOKENS and _ends_dateline(token, line_start))
             ):
