@@ -1,4 +1,5 @@
-"""Text normalisation before parsing (kg.nlp): one character for one, so offsets hold."""
+"""Text normalisation before parsing and sentence bounds (kg.nlp): one character for one, so
+offsets hold; datelines and line breaks end sentences."""
 
 from __future__ import annotations
 
