@@ -160,8 +160,7 @@ class Store:
         Oxigraph's bulk loader, which writes a batch as sorted index files and adds them to
         the store at once (a ``kill -9`` midway leaves none of the batch): half the cost of
         a transaction. A second thread writes each batch while this one makes the next,
-        and one batch waits at most. The overlap is partial: Oxigraph holds Python's lock
-        while it takes the quads, and only sorts and writes them without it.
+        and one batch waits at most (see ``_bulk_add``).
         """
         if self._oxigraph is None:
             for article_id, quads in articles:
@@ -179,11 +178,23 @@ class Store:
                 if len(batch) >= BATCH_QUADS:
                     if written is not None:
                         written.result()  # raises what the writer raised
-                    written, batch = writer.submit(self._oxigraph.bulk_extend, batch), []
+                    written, batch = writer.submit(self._bulk_add, batch), []
             if written is not None:
                 written.result()
         if batch:
-            self._oxigraph.bulk_extend(batch)
+            self._bulk_add(batch)
+
+    def _bulk_add(self, quads: list[ox.Quad]) -> None:
+        """Add ``quads`` to Oxigraph with its bulk loader, handed over as N-Quads text.
+
+        Oxigraph parses text without Python's lock, but holds the lock all the while it
+        takes Python quads (``bulk_extend``), which kept the thread that makes the next
+        batch waiting: writing the text costs a twentieth of that. On 300 articles the
+        store step took 1.5-2.4 s against 2.0-2.6 s (six runs each).
+        """
+        assert self._oxigraph is not None
+        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        self._oxigraph.bulk_load(text, format=ox.RdfFormat.N_QUADS)
 
     def remove_article(self, article_id: str) -> None:
         self._replace(article_graph_iri(article_id), ())
@@ -212,7 +223,7 @@ class Store:
         elif not self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
             # the bulk loader is atomic too, and holds no write buffers: a transaction
             # holds about 1.3 KB a quad until it is flushed
-            self._oxigraph.bulk_extend(gather(graph, quads))
+            self._bulk_add(gather(graph, quads))
         else:
             # One SPARQL update is one Oxigraph transaction: a crash midway leaves the old
             # graph or the new one. It goes to the store itself, as rdflib's Dataset.update
