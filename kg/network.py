@@ -17,8 +17,9 @@ notebooks.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property, partial
 from itertools import groupby
 from typing import Any, NamedTuple, TypeVar
@@ -45,6 +46,7 @@ EDGE_ATTRIBUTES = (
     "reported_by",
 )
 T = TypeVar("T")
+R = TypeVar("R")
 # An edge as the views read it: (subject, object, statement IRI, attributes).
 ViewEdge = tuple[str, str, str, dict[str, Any]]
 # Rows per query: rdflib holds the rows of a query until it is read, so these bound the
@@ -128,6 +130,26 @@ def _batches(items: Iterable[T], size: Callable[[T], int], limit: float) -> Iter
         yield batch
 
 
+def _read_ahead(
+    function: Callable[[T], R], items: Iterable[T], ahead: bool
+) -> Iterator[tuple[T, R]]:
+    """``(item, function(item))`` for each of `items`, in order; if `ahead`, a second
+    thread computes the next one while the caller works on this one."""
+    if not ahead:
+        for item in items:
+            yield item, function(item)
+        return
+    with ThreadPoolExecutor(1) as thread:
+        pending: deque[tuple[T, Future[R]]] = deque()
+        for item in items:
+            pending.append((item, thread.submit(function, item)))
+            if len(pending) > 1:
+                done, result = pending.popleft()
+                yield done, result.result()
+        for done, result in pending:
+            yield done, result.result()
+
+
 def _union(graph: Graph) -> Graph:
     """The graph that SPARQL should see: all named graphs of a Dataset at once."""
     if isinstance(graph, Dataset) and not graph.default_union:
@@ -169,23 +191,31 @@ class RDFView:
         keep = set(include)
         if unknown := keep - set(MODALITIES):
             raise ValueError(f"unknown modalities {sorted(unknown)}; expected some of {MODALITIES}")
+        self._select: Callable[[str], list[tuple[str | None, ...]]]
         if isinstance(graph, Store):
-            self._select: Callable[[str], list[tuple[str | None, ...]]] = graph.select
+            self._select, self._select_whole = graph.select, partial(graph.select, whole=True)
             store = graph.dataset.store
         else:
             union = _union(graph)
             self._select, store = partial(select, union), union.store
+            self._select_whole = self._select
         # rdflib's own engine reads the whole graph for each query, and a graph in its
         # memory store is all in memory already: that one is read in one query.
         self._batched = not isinstance(store, Memory)
+        # Oxigraph answers queries in any thread: a second one reads the next batch of
+        # statements while this one hands out the last.
+        self._ahead = isinstance(graph, Store) and graph.threadsafe
         # A filter, not VALUES: rdflib cannot evaluate an empty VALUES block.
         kept = ", ".join(KG[m].n3() for m in MODALITIES if m in keep)
         self._modalities = f"FILTER(?modality IN ({kept}))"
 
-    def _rows(self, query: str, restrict: str = "", ordered: bool = False) -> list[Any]:
+    def _rows(
+        self, query: str, restrict: str = "", ordered: bool = False, whole: bool = False
+    ) -> list[Any]:
         """The rows of ``query`` (its ``{restrict}`` filled in) as plain strings; sorted if
-        ``ordered``, so that no store's own order changes what is made of them."""
-        rows = self._select(query.format(restrict=restrict))
+        ``ordered``, so that no store's own order changes what is made of them; ``whole``:
+        answered without Python's lock (``Store.select``), for a batch read ahead."""
+        rows = (self._select_whole if whole else self._select)(query.format(restrict=restrict))
         return sorted(rows, key=lambda row: tuple(map(str, row))) if ordered else rows
 
     @cached_property
@@ -264,19 +294,27 @@ class RDFView:
         # objects, a hub's statements to later objects would be read again with each batch.
         by_subject = [list(group) for _, group in groupby(groups, key=lambda g: g[0][0])]
         limit = STATEMENTS_PER_QUERY if self._batched else math.inf
-        for subjects in _batches(by_subject, lambda group: sum(n for _, n in group), limit):
-            batch = [key for group in subjects for key, _ in group]
-            wanted = {key: i for i, key in enumerate(batch)}
-            values = ""
-            if self._batched or nodes is not None:
-                values = _values("s", (group[0][0][0] for group in subjects))
-            if nodes is not None:  # the objects these subjects have among `nodes`
-                objects = ", ".join(f"<{o}>" for o in dict.fromkeys(key[-1] for key in batch))
-                values += f" FILTER(?o IN ({objects}))"
-            found = {}
+
+        def queries() -> Iterator[tuple[dict[tuple[str, str], int], str]]:
+            """Each batch's (subject, object) pairs, in order, and its query's restriction."""
+            for subjects in _batches(by_subject, lambda group: sum(n for _, n in group), limit):
+                batch = [key for group in subjects for key, _ in group]
+                values = ""
+                if self._batched or nodes is not None:
+                    values = _values("s", (group[0][0][0] for group in subjects))
+                if nodes is not None:  # the objects these subjects have among `nodes`
+                    objects = ", ".join(f"<{o}>" for o in dict.fromkeys(k[-1] for k in batch))
+                    values += f" FILTER(?o IN ({objects}))"
+                yield {key: i for i, key in enumerate(batch)}, f"{values} {self._modalities}"
+
+        def read(query: tuple[dict[tuple[str, str], int], str]) -> list[Any]:
             # Rows in full order, so that a statement with several rows (an optional value
             # stated twice) keeps the same one on every run and every store.
-            for row in self._rows(_STATEMENTS, f"{values} {self._modalities}", ordered=True):
+            return self._rows(_STATEMENTS, query[1], ordered=True, whole=self._ahead)
+
+        for (wanted, _), rows in _read_ahead(read, queries(), self._ahead):
+            found = {}
+            for row in rows:
                 st, s, p, o = row[:4]
                 group = wanted.get((s, o))
                 if group is not None:

@@ -8,6 +8,7 @@ directly: rdflib's per-triple layer costs more than Oxigraph itself.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -271,16 +272,27 @@ class Store:
         # Complete columns get a real dtype (numbers sum and plot); gaps stay None, not NaN.
         return frame.apply(lambda col: col if col.isna().any() else col.infer_objects())
 
-    def select(self, sparql: str) -> list[tuple[str | None, ...]]:
+    def select(self, sparql: str, whole: bool = False) -> list[tuple[str | None, ...]]:
         """A SELECT's rows as plain strings (see ``select``).
 
         On Oxigraph pyoxigraph answers directly: making rdflib terms of the results costs
-        more than answering the query.
+        more than answering the query. Read row by row, Oxigraph takes Python's lock for
+        each row, so a thread that reads a query while another runs Python waits for every
+        row. With ``whole``, Oxigraph answers the whole query without the lock and hands
+        the rows over at once, as SPARQL JSON results: for queries with few rows (a batch),
+        as the text and its parse hold them all in memory.
         """
         if self._oxigraph is None:
             return select(self.dataset, sparql)
         rows = self._oxigraph.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
-        return [tuple(None if term is None else term.value for term in row) for row in rows]
+        if not whole:
+            return [tuple(None if term is None else term.value for term in row) for row in rows]
+        names = [variable.value for variable in rows.variables]
+        results = json.loads(rows.serialize(format=ox.QueryResultsFormat.JSON))
+        return [
+            tuple(b[name]["value"] if name in b else None for name in names)
+            for b in results["results"]["bindings"]
+        ]
 
     def article_hashes(self) -> dict[str, str]:
         """Content hash of every stored article, so an incremental build skips unchanged ones."""

@@ -154,8 +154,8 @@ def test_a_build_reads_each_statement_once_for_the_graphml_and_the_page(
     write_view_html(RDFView(ds), alone / "graph.html", title="Knowledge graph", max_nodes=12)
     read, rows = RDFView._rows, []
 
-    def counted(self: RDFView, query: str, restrict: str = "", ordered: bool = False) -> list:
-        found = read(self, query, restrict, ordered)
+    def counted(self: RDFView, query: str, restrict: str = "", **options: bool) -> list:
+        found = read(self, query, restrict, **options)
         if query == kg.network._STATEMENTS:
             rows.append(len(found))
         return found

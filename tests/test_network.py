@@ -178,8 +178,8 @@ def statement_rows(view: RDFView, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A list that gets the number of rows of each statements query `view` runs."""
     read, rows = view._rows, []
 
-    def counted(query: str, values: str = "", ordered: bool = False) -> list[Any]:
-        found = read(query, values, ordered)
+    def counted(query: str, values: str = "", **options: bool) -> list[Any]:
+        found = read(query, values, **options)
         if query == kg.network._STATEMENTS:
             rows.append(len(found))
         return found
@@ -205,7 +205,12 @@ def test_view_reads_nodes_then_edges_in_a_fixed_order(synthetic: Dataset) -> Non
     assert sum(1 for s, o, *_ in edges if s == o) > 0  # self-loops are read too
 
 
-def test_small_batches_read_what_one_query_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("kind", ["rdflib on Oxigraph", "kg store"])
+def test_small_batches_read_what_one_query_reads(
+    kind: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Many small queries give what one query for everything gives, in the same order; on
+    kg's store a second thread reads each batch of statements ahead."""
     ds = synthetic_dataset(40, 250, seed=3)
     whole = RDFView(ds)  # rdflib's memory store: one query for everything
     hubs = whole.nodes[:5]
@@ -213,9 +218,12 @@ def test_small_batches_read_what_one_query_reads(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(kg.network, "STATEMENTS_PER_QUERY", 7)
     monkeypatch.setattr(kg.network, "MENTIONS_PER_QUERY", 5)
-    batched = RDFView(on_oxigraph(ds))
-    rows = statement_rows(batched, monkeypatch)
-    got = list(batched.node_data()), list(batched.edges()), list(batched.edges(hubs))
+    with Store.open(tmp_path / "store") as store:
+        store.dataset.addN(ds.quads())
+        batched = RDFView(on_oxigraph(ds) if kind == "rdflib on Oxigraph" else store)
+        assert batched._ahead == (kind == "kg store")
+        rows = statement_rows(batched, monkeypatch)
+        got = list(batched.node_data()), list(batched.edges()), list(batched.edges(hubs))
     assert got == expected
     assert len(rows) > 20 and max(rows) < 250  # many small queries, none for everything
 

@@ -363,6 +363,22 @@ def test_query_df_columns_and_values(store: Store) -> None:
     assert list(empty.columns) == ["x"] and empty.empty
 
 
+def test_a_query_answered_whole_gives_the_rows_read_one_by_one(store: Store) -> None:
+    """``whole`` takes the rows as SPARQL JSON results: the same strings, unbound as None,
+    hostile text intact."""
+    ex = sample_extraction(evidence=HOSTILE)
+    ex.article = replace(ex.article, title=HOSTILE)
+    build(store, ex)
+    query = """SELECT ?st ?evidence ?confidence ?date ?title WHERE { GRAPH ?g {
+                   ?st a rdf:Statement ; kg:evidence ?evidence ; kg:confidence ?confidence ;
+                       prov:wasDerivedFrom ?a .
+                   ?a dcterms:title ?title . OPTIONAL { ?st kg:eventDate ?date } } }"""
+    rows = store.select(query)
+    assert len(rows) == 4 and {row[1] for row in rows} == {HOSTILE}
+    assert None in {row[3] for row in rows} and "2024-12-05" in {row[3] for row in rows}
+    assert sorted(store.select(query, whole=True), key=str) == sorted(rows, key=str)
+
+
 # -- export ------------------------------------------------------------------------------
 
 
