@@ -82,6 +82,8 @@ class RelationRule:
     subject: frozenset[str]  # accepted classes
     object: frozenset[str]
     patterns: tuple[Pattern, ...]
+    # prepositions whose place an object that names no entity stands for ("a hospital in X")
+    object_places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
             family(spec["subject"]),
             family(spec["object"]),
             tuple(parse_pattern(name, p) for p in spec["patterns"]),
+            tuple(spec.get("object_places", ())),
         )
         for name, spec in lex["relation"].items()
     }

@@ -380,7 +380,11 @@ def _named_places(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
         if token.pos_ != "NOUN" or cls not in FAMILIES["Location"] or token.i in table.token_key:
             continue
         left = token.i
-        while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN":
+        # a name before it, as the model tagged it or as the entity table knows it
+        # ("Sagaing region" with Sagaing tagged a verb)
+        while left > 0 and doc[left - 1].dep_ == "compound" and (
+            doc[left - 1].pos_ == "PROPN" or left - 1 in table.token_key
+        ):
             left -= 1
         span = doc[left : token.i + 1]
         if left == token.i:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.coref import Resolver
-from kg.lexicon import FAMILIES, Lexicon, Pattern, object_control_verbs
+from kg.lexicon import FAMILIES, Lexicon, Pattern, RelationRule, object_control_verbs
 from kg.mentions import LIST_PREPS, EntityTable
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -122,6 +122,19 @@ class Arguments:
             if owner.pos_ in ("NOUN", "PROPN"):
                 found = self.entities(owner, depth + 1)
         return found
+
+
+def _place_of(args: Arguments, token: Token, rule: RelationRule) -> list[tuple[str, Token]]:
+    """The places an object noun that names no entity stands for, where the relation's
+    lexicon entry says so: "struck a hospital in Gaza" attacked Gaza, and so did "attacked
+    targets in Gaza" parsed with the place on the verb."""
+    if not rule.object_places or token.pos_ != "NOUN":
+        return []
+    places = _prep_objects([token], rule.object_places)
+    if not places and token.dep_ in OBJECT_DEPS:
+        places = _prep_objects([token.head], rule.object_places)
+    found = [e for place in places for e in args.entities(place)]
+    return [(key, tok) for key, tok in found if args.table.cls(key) in FAMILIES["Location"]]
 
 
 def _pobj(prep: Token) -> Token | None:
@@ -387,7 +400,7 @@ class Extractor:
     def _link(self, args, sent, pat, trigger, subjects, objects) -> Iterator[Candidate]:
         rule = self.lexicon.relations[pat.relation]
         subj = [e for t in subjects for e in args.entities(t)]
-        obj = [e for t in objects for e in args.entities(t)]
+        obj = [e for t in objects for e in args.entities(t) or _place_of(args, t, rule)]
         for s_key, s_tok in subj:
             for o_key, o_tok in obj:
                 if s_key == o_key or not (

@@ -224,6 +224,46 @@ CASES = [
         id="place-phrase-right-after-coordinated-names",
     ),
     pytest.param(
+        "Israeli jets struck a hospital in Gaza City on Monday.",
+        {("Israel", "attacked", "Gaza City")},
+        id="attack-on-a-target-in-a-place",
+    ),
+    pytest.param(
+        "Russian forces attacked civilian targets in Mariupol.",
+        {("Russian forces", "attacked", "Mariupol")},
+        id="attack-with-the-place-parsed-on-the-verb",
+    ),
+    pytest.param(
+        "The rebels captured a base in Hama.",
+        set(),
+        id="only-attacks-stand-for-the-place-of-their-target",
+    ),
+    pytest.param(
+        "Hezbollah fired rockets at Haifa on Sunday.",
+        {("Hezbollah", "attacked", "Haifa")},
+        id="fire-rockets-at",
+    ),
+    pytest.param(
+        "The junta bombed a school in Sagaing region.",
+        {("junta", "attacked", "Sagaing")},
+        id="region-kind-after-a-name-the-model-tagged-a-verb",
+    ),
+    pytest.param(
+        "Protesters attacked the embassy of Sweden.",
+        {("Protesters", "attacked", "Sweden")},
+        id="an-embassy-stands-for-its-country",
+    ),
+    pytest.param(
+        "The Netherlands and Denmark supplied Ukraine with fighter jets.",
+        {("Netherlands", "supports", "Ukraine"), ("Denmark", "supports", "Ukraine")},
+        id="supply-with-and-gazetteer-countries",
+    ),
+    pytest.param(
+        "Iran supplied drones to Russia.",
+        {("Iran", "supports", "Russia")},
+        id="supply-to",
+    ),
+    pytest.param(
         "Civilians fled to Port Sudan.",
         {("Civilians", "fledTo", "Port Sudan")},
         id="gazetteer-name-inside-longer-name",
