@@ -259,6 +259,16 @@ CASES = [
         id="supply-with-and-gazetteer-countries",
     ),
     pytest.param(
+        "The Hamas-affiliated Al-Qassam Brigades claimed the attack.",
+        {("Al-Qassam Brigades", "affiliatedWith", "Hamas")},
+        id="y-affiliated-x-is-affiliated-with-y",
+    ),
+    pytest.param(
+        "Gunmen killed 12 hostages in Kidal.",
+        {("Gunmen", "killed", "hostages")},
+        id="hostages-are-a-social-group",
+    ),
+    pytest.param(
         "Iran supplied drones to Russia.",
         {("Iran", "supports", "Russia")},
         id="supply-to",
