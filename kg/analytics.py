@@ -15,14 +15,18 @@ import json
 from collections.abc import Hashable
 from itertools import islice, pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from kg.export import EDGE_COLUMNS, LIST_SEPARATOR
 from kg.graph import KnowledgeGraph
 from kg.rdf import FACTUAL
+
+# pandas is imported by the functions that make frames: a build draws its communities with
+# this module and never needs pandas, which takes half a second to import.
+if TYPE_CHECKING:
+    import pandas as pd
 
 RANKING_COLUMNS = ("entity", "label", "cls", "degree", "pagerank", "betweenness", "articles")
 TIMELINE_COLUMNS = (
@@ -144,6 +148,8 @@ def rankings(G: nx.MultiDiGraph, top: int | None = 20) -> pd.DataFrame:
     >>> rankings(G)["articles"].tolist()
     [1, 2]
     """
+    import pandas as pd
+
     H = _collapsed(G)
     degree = nx.degree_centrality(H)
     pagerank = nx.pagerank(H, weight="weight")
@@ -316,6 +322,8 @@ def format_paths(paths: list[list[dict[str, Any]]]) -> str:
 def statements(G: nx.MultiDiGraph) -> pd.DataFrame:
     """One row per statement (edge) of `G`, with the columns ``kg.export.EDGE_COLUMNS``:
     statement IRI, subject and object with their labels, then the edge attributes."""
+    import pandas as pd
+
     return pd.DataFrame(
         [
             {
@@ -365,6 +373,8 @@ def _joined(values: pd.Series) -> str:
 
 def _support(frame: pd.DataFrame) -> pd.DataFrame:
     """Statements grouped by (subject, relation, object): how many articles state each."""
+    import pandas as pd
+
     keys = ["subject", "relation", "object"]
     if frame.empty:
         return pd.DataFrame(columns=list(SUPPORT_COLUMNS))
@@ -387,6 +397,8 @@ def _support(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     """Relations stated (asserted or reported) by one article and negated by another."""
+    import pandas as pd
+
     stated = _support(frame[frame["modality"].isin(FACTUAL)])
     negated = _support(frame[frame["modality"] == "negated"])
     both = stated.merge(negated, on=["subject", "relation", "object"], suffixes=("", "_neg"))
@@ -454,6 +466,8 @@ def agreement(G: nx.MultiDiGraph, figures: pd.DataFrame | None = None) -> dict[s
         articles give with a different value (``FIGURE_COLUMNS``); compare their dates,
         since a toll that rises over time is not a contradiction.
     """
+    import pandas as pd
+
     frame = statements(G)
     support = _support(frame[frame["modality"].isin(FACTUAL)])
     figures = pd.DataFrame(columns=list(FIGURE_COLUMNS)) if figures is None else figures
@@ -476,6 +490,8 @@ def write_analysis(graph: KnowledgeGraph, folder: str | Path, top: int = 20) -> 
     entities), ``communities``, ``timeline``, ``corroborated``, ``single_source``,
     ``contradictions`` and ``disagreeing_figures``.
     """
+    import pandas as pd
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     G = graph.to_networkx()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from kg.network import to_networkx
 from kg.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class KnowledgeGraph:

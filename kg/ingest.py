@@ -30,8 +30,6 @@ from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import trafilatura
-
 from kg.records import Article
 from kg.stop_words import STOP_WORDS
 
@@ -515,6 +513,10 @@ def _is_headline(line: str) -> bool:
 
 def _read_html(path: Path, text: str, limits: Limits) -> Iterator[Article | Problem]:
     """Main text and metadata by trafilatura, from the string only: it never fetches a URL."""
+    # Imported for HTML only: it takes a fifth of a second, and the worker processes,
+    # which import this module with kg.pipeline, never read a file.
+    import trafilatura
+
     try:
         doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
     except Exception as err:  # a third-party parser on hostile input: report, never crash

@@ -16,6 +16,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from itertools import chain
@@ -58,9 +59,7 @@ class BuildConfig:
 
     def extraction_fingerprint(self) -> str:
         """What an article's extraction depends on besides its text: model and rule files."""
-        rules = [ONTOLOGY_DIR / name for name in ("lexicon.toml", "gazetteer.toml")]
-        digests = (hashlib.sha256(p.read_bytes()).hexdigest() for p in rules)
-        keep = [self.model, self.max_sentence_tokens, *digests]
+        keep = [self.model, self.max_sentence_tokens, *_rule_digests()]
         return hashlib.sha256(json.dumps(keep).encode()).hexdigest()
 
     def fingerprint(self) -> str:
@@ -96,15 +95,29 @@ class BuildReport:
 # --- extraction, in this process or in worker processes -------------------------------------
 
 _WORKER: dict = {}
+# A build's worker processes are forked by multiprocessing's forkserver, which loads their
+# pipeline first when this variable names it (``kg.preload``): each worker then starts with
+# it loaded, as spaCy's own workers do, instead of each loading it again.
+PRELOAD_VARIABLE = "KG_PRELOAD_PIPELINE"
+
+
+def _rule_digests() -> list[str]:
+    rules = [ONTOLOGY_DIR / name for name in ("lexicon.toml", "gazetteer.toml")]
+    return [hashlib.sha256(p.read_bytes()).hexdigest() for p in rules]
 
 
 def _init_worker(model: str, max_chars: int, max_sentence_tokens: int = 500) -> None:
+    """Load the pipeline and the rules into this process, unless it has them already: loaded
+    with the same settings from the same rule files."""
     from kg.extract import ArticleExtractor
     from kg.nlp import load_pipeline
 
+    settings = (model, max_chars, max_sentence_tokens, *_rule_digests())
+    if _WORKER.get("settings") == settings:
+        return
     nlp = load_pipeline(model, max_length=max_chars + 1, max_sentence_tokens=max_sentence_tokens)
-    _WORKER["nlp"] = nlp
-    _WORKER["extract"] = ArticleExtractor(nlp, load_lexicon())
+    extract = ArticleExtractor(nlp, load_lexicon())
+    _WORKER.update(nlp=nlp, extract=extract, settings=settings, loaded_in=os.getpid())
 
 
 def _extract_batch(articles: list[Article]) -> list[Extraction]:
@@ -134,45 +147,85 @@ def _cache_batch(articles: list[Article], cache: Cache) -> list[tuple[str, list[
     return outlines
 
 
+def start_workers(config: BuildConfig) -> Future[Pool] | None:
+    """``config.workers`` worker processes, started in a thread while the caller goes on;
+    None where extraction runs in this process or on Dask. ``_map_batches`` stops them once
+    it has their results.
+
+    A forkserver started here loads the pipeline before it forks the workers: a second
+    or two on one core, while this process reads the articles on the other.
+    """
+    if config.workers <= 1 or config.executor == "dask":
+        return None
+    settings = (config.model, config.max_chars, config.max_sentence_tokens)
+
+    def start() -> Pool:
+        if sys.platform == "win32":
+            return get_context("spawn").Pool(config.workers, _init_worker, settings)
+        context = get_context("forkserver")
+        context.set_forkserver_preload(["__main__", "kg.preload"])
+        os.environ[PRELOAD_VARIABLE] = json.dumps(settings)
+        try:
+            return context.Pool(config.workers, _init_worker, settings)
+        finally:
+            del os.environ[PRELOAD_VARIABLE]
+
+    thread = ThreadPoolExecutor(1)
+    started = thread.submit(start)
+    thread.shutdown(wait=False)  # the thread ends once the pool has started
+    return started
+
+
+def _stop(pool: Future[Pool] | None) -> None:
+    """Stop the worker processes of ``start_workers`` (again, or if they failed to start)."""
+    if pool is not None and pool.exception() is None:
+        pool.result().terminate()
+
+
 def _map_batches(
-    function: Callable[[list[Article]], T], articles: Iterable[Article], config: BuildConfig
+    function: Callable[[list[Article]], T],
+    articles: Iterable[Article],
+    config: BuildConfig,
+    pool: Future[Pool] | None = None,
 ) -> Iterator[T]:
-    """``function`` of each batch of ``articles``, in order: batches of ``BATCH_SIZE`` in
-    this process when ``config.workers`` <= 1, else of ``TASK_SIZE`` in that many worker
-    processes.
+    """``function`` of each batch of ``articles``, in order: batches of ``TASK_SIZE`` in
+    the worker processes of ``pool``, else of ``start_workers(config)``, else batches of
+    ``BATCH_SIZE`` in this process.
 
     The workers start at once, not at the first result asked for: they load the pipeline
     while the caller goes on with its own start-up.
     """
-    settings = (config.model, config.max_chars, config.max_sentence_tokens)
-    if config.workers <= 1:
-        _init_worker(*settings)
+    pool = pool or start_workers(config)
+    if pool is None:
+        _init_worker(config.model, config.max_chars, config.max_sentence_tokens)
         return map(function, _batches(articles, BATCH_SIZE))
-    context = get_context("forkserver" if sys.platform != "win32" else "spawn")
-    pool = context.Pool(config.workers, _init_worker, settings)
-    return _closing(pool, pool.imap(function, _batches(articles, TASK_SIZE)))
+    return _closing(pool, _batches(articles, TASK_SIZE), function)
 
 
-def _closing(pool: Pool, results: Iterable[T]) -> Iterator[T]:
-    """``results``, then the worker processes of ``pool`` are stopped."""
-    with pool:
-        yield from results
+def _closing(
+    pool: Future[Pool], batches: Iterable[list[Article]], function: Callable[[list[Article]], T]
+) -> Iterator[T]:
+    """``function`` of each of ``batches`` in the workers of ``pool``, then they are stopped."""
+    with pool.result() as workers:
+        yield from workers.imap(function, batches)
 
 
-def extract_articles(articles: Iterable[Article], config: BuildConfig) -> Iterator[Extraction]:
-    """Parse and extract articles, streaming; ``workers`` > 1 uses that many processes,
-    ``executor="dask"`` the workers of a Dask cluster."""
+def extract_articles(
+    articles: Iterable[Article], config: BuildConfig, pool: Future[Pool] | None = None
+) -> Iterator[Extraction]:
+    """Parse and extract articles, streaming; ``workers`` > 1 uses that many processes (or
+    those of ``pool``), ``executor="dask"`` the workers of a Dask cluster."""
     if config.executor == "dask":
         from kg.distributed import extract_with_dask
 
         if not config.scheduler:
             raise ValueError("--executor dask needs --scheduler tcp://HOST:PORT")
         return extract_with_dask(articles, config, config.scheduler)
-    return chain.from_iterable(_map_batches(_extract_batch, articles, config))
+    return chain.from_iterable(_map_batches(_extract_batch, articles, config, pool))
 
 
 def extract_to_cache(
-    articles: Iterable[Article], config: BuildConfig, cache: Cache
+    articles: Iterable[Article], config: BuildConfig, cache: Cache, pool: Future[Pool] | None = None
 ) -> Iterator[tuple[str, list[LocalEntity]]]:
     """Extract and cache ``articles``; yields the id and entity list of each, in order.
 
@@ -181,8 +234,9 @@ def extract_to_cache(
     lives in this process, so those extractions are cached here.
     """
     if config.executor == "dask" or (cache.folder is None and config.workers > 1):
-        return _put(extract_articles(articles, config), cache)
-    return chain.from_iterable(_map_batches(partial(_cache_batch, cache=cache), articles, config))
+        return _put(extract_articles(articles, config, pool), cache)
+    extract = partial(_cache_batch, cache=cache)
+    return chain.from_iterable(_map_batches(extract, articles, config, pool))
 
 
 def _put(
@@ -262,8 +316,14 @@ def build(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store_path = config.store or str(out / "store")
-    with open_store(None if store_path == "memory" else store_path) as store:
-        report = build_into(store, paths, out, config, persistent=store_path != "memory")
+    # A first build has everything to extract: its workers load the pipeline while this
+    # process opens the store and reads the articles.
+    pool = None if (out / "cache" / "manifest.json").exists() else start_workers(config)
+    try:
+        with open_store(None if store_path == "memory" else store_path) as store:
+            report = build_into(store, paths, out, config, store_path != "memory", pool)
+    finally:
+        _stop(pool)
     _write_errors(out, report)
     return report
 
@@ -274,8 +334,13 @@ def build_into(
     out: Path | None,
     config: BuildConfig,
     persistent: bool = False,
+    pool: Future[Pool] | None = None,
 ) -> BuildReport:
-    """Read, extract, resolve and store; write outputs into ``out`` unless it is None."""
+    """Read, extract, resolve and store; write outputs into ``out`` unless it is None.
+
+    ``pool``: worker processes started beforehand (``start_workers``), stopped once the
+    articles to extract are known, if there are none, or else extracted.
+    """
     report = BuildReport()
     start = time.perf_counter()
     limits = Limits(max_bytes=config.max_bytes, max_chars=config.max_chars)
@@ -309,9 +374,11 @@ def build_into(
             entities_of[article.id] = shared_strings(cached.entities)
     report.unchanged = sorted(entities_of)
     start = report.step("read", start)
+    if not todo:
+        _stop(pool)
     # no more processes than tasks: starting a worker costs a pipeline load
     workers = min(config.workers, -(-len(todo) // TASK_SIZE))
-    fresh = extract_to_cache(todo, replace(config, workers=workers), cache) if todo else ()
+    fresh = extract_to_cache(todo, replace(config, workers=workers), cache, pool) if todo else ()
     # Imported once there is work (NetworkX, lxml: a second), while the workers that just
     # started load the pipeline: on two cores that overlaps the two start-ups.
     from kg.outputs import write_outputs

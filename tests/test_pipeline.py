@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import kg
+from kg import pipeline
 from kg.pipeline import BuildConfig, BuildReport, build, remove
 from kg.store import Store
 
@@ -115,6 +116,79 @@ def test_unchanged_build_loads_neither_spacy_nor_pandas(copy: Built) -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.split() == ["True", "[]"], done.stderr
+
+
+def test_a_build_with_workers_loads_neither_spacy_nor_pandas_itself(
+    built: Built, tmp_path: Path
+) -> None:
+    """The workers parse; the build's own process needs neither spaCy nor pandas."""
+    out = tmp_path / "out"
+    script = (
+        "import sys; from kg.pipeline import BuildConfig, build; "
+        f"report = build([{str(built.articles)!r}], {str(out)!r}, "
+        "BuildConfig(workers=2, quiet=True)); "
+        "print(len(report.extracted), sorted({'spacy', 'pandas'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.split() == [str(len(IDS)), "[]"], done.stderr
+
+
+def test_a_process_loads_its_pipeline_once_for_the_same_settings_and_rules(monkeypatch) -> None:
+    """A worker forked with the pipeline loaded keeps it; other settings or other rule
+    files load it again."""
+    import spacy
+
+    import kg.nlp
+
+    loads = []
+
+    def load(name: str, **settings) -> spacy.language.Language:
+        loads.append((name, settings))
+        return spacy.blank("en")
+
+    monkeypatch.setattr(pipeline, "_WORKER", {})
+    monkeypatch.setattr(kg.nlp, "load_pipeline", load)
+    pipeline._init_worker("model", 100, 50)
+    pipeline._init_worker("model", 100, 50)
+    assert len(loads) == 1
+    pipeline._init_worker("model", 100, 60)
+    assert len(loads) == 2
+    monkeypatch.setattr(pipeline, "_rule_digests", lambda: ["edited", "rules"])
+    pipeline._init_worker("model", 100, 60)
+    assert len(loads) == 3
+
+
+# Each worker extracts an article and says which process loaded its pipeline.
+_WORKER_STATE = """
+import os
+from kg import pipeline
+from kg.pipeline import BuildConfig, start_workers
+from kg.records import Article
+
+def extract(article):
+    [extraction] = pipeline._extract_batch([article])
+    return os.getpid(), os.getppid(), pipeline._WORKER["loaded_in"], len(extraction.entities)
+
+if __name__ == "__main__":
+    article = Article("a", "Rebels captured the city of Hama in Syria.", "test")
+    with start_workers(BuildConfig(workers=2)).result() as pool:
+        for row in pool.map(extract, [article] * 4, chunksize=1):
+            print(*row)
+    print(os.getpid())
+"""
+
+
+def test_workers_start_with_the_pipeline_their_forkserver_loaded(tmp_path: Path) -> None:
+    """The forkserver loads the pipeline before it forks the workers, which extract with it."""
+    script = tmp_path / "start.py"
+    script.write_text(_WORKER_STATE)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    *rows, main = [list(map(int, line.split())) for line in done.stdout.splitlines()]
+    assert len(rows) == 4
+    for worker, parent, loaded_in, entities in rows:
+        assert loaded_in == parent != worker and parent != main[0]
+        assert entities >= 2
 
 
 def test_changed_article_is_the_only_one_extracted_and_stored_again(

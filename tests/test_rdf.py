@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -24,7 +25,7 @@ from kg.rdf import (
     statement_iri,
     to_rdflib,
 )
-from kg.records import Article, Assertion, Entity, Extraction, Figure, LocalEntity
+from kg.records import Article, Assertion, Entity, Extraction, Figure, LocalEntity, Mention
 from kg.store import Store
 
 TEXT = (
@@ -110,6 +111,17 @@ def graph_of(quads: Iterable[ox.Quad]) -> Graph:
 
 
 # -- IRIs ---------------------------------------------------------------------------------
+
+
+def test_an_extraction_as_a_dict_is_asdict_and_reads_back() -> None:
+    """The cache's JSON: every field of every record, copied, and read back whole."""
+    mention = Mention(0, 3, "HTS", "ArmedGroup", "hts")
+    ex = replace(sample_extraction(), mentions=[mention])
+    data = ex.to_dict()
+    assert data == asdict(ex)
+    assert Extraction.from_dict(json.loads(json.dumps(data))) == ex
+    data["entities"][0]["names"].append("changed")
+    assert ex.entities[0].names == [ex.entities[0].name]
 
 
 def test_entity_iri_is_an_ascii_slug() -> None:
