@@ -177,8 +177,14 @@ def start_workers(config: BuildConfig) -> Future[Pool] | None:
 
 
 def _stop(pool: Future[Pool] | None) -> None:
-    """Stop the worker processes of ``start_workers`` (again, or if they failed to start)."""
-    if pool is not None and pool.exception() is None:
+    """Stop the worker processes of ``start_workers``, now or as soon as they have started,
+    without waiting for that (stopping them twice is harmless)."""
+    if pool is not None:
+        pool.add_done_callback(_terminate)
+
+
+def _terminate(pool: Future[Pool]) -> None:
+    if pool.exception() is None:  # else there is nothing to stop
         pool.result().terminate()
 
 
@@ -376,7 +382,8 @@ def build_into(
     start = report.step("read", start)
     if not todo:
         _stop(pool)
-    # no more processes than tasks: starting a worker costs a pipeline load
+    # Without workers started beforehand, no more processes than tasks: each costs a
+    # pipeline load.
     workers = min(config.workers, -(-len(todo) // TASK_SIZE))
     fresh = extract_to_cache(todo, replace(config, workers=workers), cache, pool) if todo else ()
     # Imported once there is work (NetworkX, lxml: a second), while the workers that just

@@ -107,6 +107,17 @@ def test_unchanged_build_is_up_to_date(copy: Built) -> None:
     assert list(report.seconds) == ["read"]
 
 
+def test_a_first_build_with_every_article_cached_stops_its_workers(copy: Built) -> None:
+    """No manifest yet, so the workers start before the articles are read; all are cached,
+    so they are stopped and nothing is extracted again."""
+    (copy.out / "cache" / "manifest.json").unlink()
+    shutil.rmtree(copy.out / "store")
+    before = (copy.out / "graph.ttl").read_bytes()
+    report = build([copy.articles], copy.out, BuildConfig(workers=2, quiet=True))
+    assert (report.extracted, report.unchanged) == ([], list(IDS))
+    assert (copy.out / "graph.ttl").read_bytes() == before
+
+
 def test_unchanged_build_loads_neither_spacy_nor_pandas(copy: Built) -> None:
     """Re-running a build with nothing to do is a check of hashes, not a pipeline load."""
     script = (
