@@ -39,21 +39,19 @@ if TYPE_CHECKING:
 
 # --- extraction on a Dask cluster ------------------------------------------------------------
 
-_LOADED: dict[str, tuple[str, int]] = {}
 _LOCK = threading.Lock()
 
 
 def _extract_on_worker(batch: list[Article], model: str, max_chars: int) -> list[Extraction]:
-    """Run on a Dask worker: load the pipeline once per worker process, then extract.
+    """Run on a Dask worker: load the pipeline once per worker process (``_init_worker``
+    keeps it for the same settings), then extract.
 
     The lock keeps a worker started with several threads from loading the model twice or
     running one spaCy pipeline from two threads at once; start workers with ``--nthreads 1``
     and one process per core to use every core.
     """
     with _LOCK:
-        if _LOADED.get("settings") != (model, max_chars):
-            _init_worker(model, max_chars)
-            _LOADED["settings"] = (model, max_chars)
+        _init_worker(model, max_chars)
         return _extract_batch(batch)
 
 
