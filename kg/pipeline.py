@@ -184,8 +184,16 @@ def _stop(pool: Future[Pool] | None) -> None:
 
 
 def _terminate(pool: Future[Pool]) -> None:
+    """Stop the workers, then the forkserver that forked them: it holds a pipeline as
+    large as a worker's, which it would keep until this process ends, through the steps
+    after extraction whose memory grows with the corpus. The next pool starts a new one.
+    """
     if pool.exception() is None:  # else there is nothing to stop
         pool.result().terminate()
+        if sys.platform != "win32":
+            from multiprocessing import forkserver
+
+            forkserver._forkserver._stop()  # private, as multiprocessing's own tests stop it
 
 
 def _map_batches(
@@ -212,8 +220,10 @@ def _closing(
     pool: Future[Pool], batches: Iterable[list[Article]], function: Callable[[list[Article]], T]
 ) -> Iterator[T]:
     """``function`` of each of ``batches`` in the workers of ``pool``, then they are stopped."""
-    with pool.result() as workers:
-        yield from workers.imap(function, batches)
+    try:
+        yield from pool.result().imap(function, batches)
+    finally:
+        _stop(pool)
 
 
 def extract_articles(
@@ -316,16 +326,17 @@ def build(
     The store lives in ``out/store`` (or ``config.store``); the exports, the HTML view,
     ``stats.json`` and ``errors.json`` are written next to it.
     """
-    from kg.distributed import open_store
-
     config = config or BuildConfig()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store_path = config.store or str(out / "store")
     # A first build has everything to extract: its workers load the pipeline while this
-    # process opens the store and reads the articles.
+    # process imports the store's modules (rdflib: a third of a second), opens the store
+    # and reads the articles.
     pool = None if (out / "cache" / "manifest.json").exists() else start_workers(config)
     try:
+        from kg.distributed import open_store
+
         with open_store(None if store_path == "memory" else store_path) as store:
             report = build_into(store, paths, out, config, store_path != "memory", pool)
     finally:

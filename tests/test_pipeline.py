@@ -144,6 +144,24 @@ def test_a_build_with_workers_loads_neither_spacy_nor_pandas_itself(
     assert done.stdout.split() == [str(len(IDS)), "[]"], done.stderr
 
 
+def test_no_worker_process_outlives_extraction(built: Built, tmp_path: Path) -> None:
+    """Workers and the forkserver that forked them, which holds a pipeline too, are gone
+    before the outputs are written, whose memory grows with the corpus. (multiprocessing's
+    resource tracker, a small process, stays until the build's process ends.)"""
+    out = tmp_path / "out"
+    script = (
+        "import psutil, kg.outputs; from kg.pipeline import BuildConfig, build; "
+        "write = kg.outputs.write_outputs; "
+        "children = lambda: [p for p in psutil.Process().children(True) "
+        "if 'resource_tracker' not in ' '.join(p.cmdline())]; "
+        "kg.outputs.write_outputs = lambda *a: print(len(children())) or write(*a); "
+        f"build([{str(built.articles)!r}], {str(out)!r}, BuildConfig(workers=2, quiet=True))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.split() == ["0"], done.stderr
+    assert (out / "graph.html").exists()
+
+
 def test_a_process_loads_its_pipeline_once_for_the_same_settings_and_rules(monkeypatch) -> None:
     """A worker forked with the pipeline loaded keeps it; other settings or other rule
     files load it again."""
