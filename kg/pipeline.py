@@ -393,6 +393,9 @@ def build_into(
     start = report.step("read", start)
     if not todo:
         _stop(pool)
+    # Longest first, so that the last tasks are short ones and the workers finish together:
+    # one long article at the end would leave the other cores idle while it is parsed.
+    todo.sort(key=lambda article: len(article.text), reverse=True)
     # Without workers started beforehand, no more processes than tasks: each costs a
     # pipeline load.
     workers = min(config.workers, -(-len(todo) // TASK_SIZE))

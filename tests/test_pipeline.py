@@ -262,6 +262,17 @@ def test_removed_then_rebuilt_article_gives_the_same_graph(built: Built, copy: B
     assert rebuilt.replace(str(copy.articles), str(built.articles)) == original
 
 
+def test_the_longest_articles_are_extracted_first(tmp_path: Path) -> None:
+    """So that a long article does not come last and keep one core busy alone."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    sentence = "Rebels captured the city of Hama in Syria. "
+    for name, sentences in (("a", 1), ("b", 3), ("c", 2)):
+        (articles / f"{name}.txt").write_text(sentence * sentences, encoding="utf-8")
+    report = build([articles], tmp_path / "out", CONFIG)
+    assert [i.split("_")[0] for i in report.extracted] == ["b", "c", "a"]
+
+
 def test_other_model_extracts_again(copy: Built, spacy_nlp) -> None:
     config = BuildConfig(model=str(spacy_nlp.path), workers=1, quiet=True)
     report = build([copy.articles], copy.out, config)
