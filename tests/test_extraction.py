@@ -393,6 +393,21 @@ CASES = [
         {("Aung San Suu Kyi", "livesIn", "Rangoon")},
         id="born-in",
     ),
+    # "of" or "from" a place says where a person is from; "in" says where they were
+    pytest.param(
+        "John Smith of Boston was arrested.",
+        {("John Smith", "livesIn", "Boston")},
+        id="a-person-of-a-place",
+    ),
+    pytest.param(
+        "Kenyan President William Ruto met EU foreign policy chief Josep Borrell in Nairobi.",
+        {
+            ("William Ruto", "leaderOf", "Kenya"),
+            ("Josep Borrell", "leaderOf", "EU"),
+            ("William Ruto", "metWith", "Josep Borrell"),
+        },
+        id="a-person-in-a-place-need-not-live-there",
+    ),
     pytest.param(
         "Gavrilo Princip assassinated Archduke Franz Ferdinand.",
         {("Gavrilo Princip", "killed", "Archduke Franz Ferdinand")},
