@@ -56,16 +56,43 @@ class Resolver:
         allowed = self.allowed(token)
         if allowed is None:
             return None
+        candidates = [key for key in self._preceding(token) if self.table.cls(key) in allowed]
+        if token.lower_ not in self.lexicon.pronoun_targets:
+            # "the coalition" is first the nearest "... coalition" named: a description
+            # shares its head noun with the name it stands for (a generic actor, "the
+            # jihadist group", is a description itself)
+            named = [
+                key
+                for key in candidates
+                if key not in self.table.generic and self._headed_by(key, token.lower_)
+            ]
+            candidates = named or candidates
+        return candidates[0] if candidates else None
+
+    def _preceding(self, token: Token) -> list[str]:
+        """The entities mentioned before ``token`` within the window, nearest first, less
+        its own clause's subject where that cannot be meant."""
         first_sentence = self.sentence_of[token.i] - self.lexicon.coref_window
+        found = []
         n = bisect_left(self.positions, token.i) - 1
-        while n >= 0:
-            position, key = self.positions[n], self.keys[n]
-            if self.sentence_of[position] < first_sentence:
-                break
-            if self.table.cls(key) in allowed and not self._same_clause_subject(token, position):
-                return key
+        while n >= 0 and self.sentence_of[self.positions[n]] >= first_sentence:
+            if not self._same_clause_subject(token, self.positions[n]):
+                found.append(self.keys[n])
             n -= 1
-        return None
+        return found
+
+    def _headed_by(self, key: str, noun: str) -> bool:
+        """Whether a name of ``key`` ends in ``noun``, or a mention of it names that noun
+        ("the Viv Ansanm gang coalition")."""
+        if any(name.lower().split()[-1:] == [noun] for name in self.table.names[key]):
+            return True
+        for position, other in zip(self.positions, self.keys, strict=True):
+            head = self.doc[position]
+            while other == key and head.dep_ == "compound":
+                head = head.head
+                if head.lower_ == noun:
+                    return True
+        return False
 
     def _same_clause_subject(self, token: Token, position: int) -> bool:
         """'Turkey supports it': a pronoun object never refers to its own clause's subject."""

@@ -111,6 +111,8 @@ class Lexicon:
     pronoun_targets: dict[str, frozenset[str]] = field(default_factory=dict)  # word -> classes
     descriptions: dict[str, str] = field(default_factory=dict)  # noun lemma -> class
     achievements: frozenset[str] = frozenset()  # "victory for X": X is the doer
+    bygone: frozenset[str] = frozenset()  # "former president X": a role that is over
+    of_names: frozenset[str] = frozenset()  # "the town of X": X is a town
     names: dict[str, str] = field(default_factory=dict)  # surface name -> gazetteer id
     demonyms: dict[str, str] = field(default_factory=dict)  # lower-case demonym -> id
 
@@ -202,6 +204,8 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         titles=frozenset(classes["titles"]),
         transparent=frozenset(classes["transparent"]),
         achievements=frozenset(classes["achievements"]),
+        bygone=frozenset(classes["bygone"]),
+        of_names=frozenset(classes["of_names"]),
         gazetteer=entries,
     )
     coref = lex["coref"]

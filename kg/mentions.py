@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import FAMILIES, Lexicon, lexicon_table
-from kg.nlp import original_text
+from kg.nlp import dateline_names, ends_dateline, original_text
 from kg.records import LocalEntity, Mention, normalize
 
 NER_CLASS = {
@@ -139,11 +139,16 @@ def _trim(span: Span) -> Span:
     """Drop leading articles and trailing possessives/punctuation from an entity span."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct):
+    while start < end and (doc[start].lower_ in ARTICLES or _blank(doc[start])):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+    while end > start and (doc[end - 1].tag_ == "POS" or _blank(doc[end - 1])):
         end -= 1
     return doc[start:end]
+
+
+def _blank(token: Token) -> bool:
+    """Punctuation, or a line break the model took into a name ("Hodeidah\n\n")."""
+    return token.is_punct or token.is_space
 
 
 def _name_class(span: Span, lexicon: Lexicon) -> str | None:
@@ -166,6 +171,11 @@ def _context_class(span: Span, lexicon: Lexicon) -> str | None:
     # "Homs province" is a region, but "Wagner Group leader" is no person: titles go before
     if after is not None and lexicon.context_nouns.get(after.lower_, "Person") != "Person":
         return lexicon.context_nouns[after.lower_]
+    head = span.root  # "the Viv Ansanm gang coalition", "the Fano militia": the noun it names
+    while head.dep_ == "compound" and head.head.i >= span.end:
+        head = head.head
+    if head != span.root and lexicon.descriptions.get(head.lemma_.lower(), "Person") != "Person":
+        return lexicon.descriptions[head.lemma_.lower()]
     if span.start >= 2 and doc[span.start - 1].lower_ == "of":
         return lexicon.context_nouns.get(doc[span.start - 2].lower_)
     if span.start >= 1:
@@ -245,20 +255,28 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
     last_qualified: dict[str, str] = {}
     for token in doc:
         lemma = token.lemma_.lower()
+        singular = token.tag_ in ("NN", "NNP")
+        named_plural = token.tag_ in ("NNP", "NNPS") and token.is_sent_start and lemma[-1:] == "s"
+        if named_plural and lemma not in lexicon.collective_heads:
+            # "Fighters" opening a sentence, taken for a name: its lemma is the name
+            lemma, singular = lemma[:-1], False
         cls = lexicon.collective_heads.get(lemma)
         if cls is None or token.pos_ not in ("NOUN", "PROPN") or token.i in named:
             continue
-        singular = token.tag_ in ("NN", "NNP")
-        if singular and lemma in lexicon.descriptions:
-            continue  # "the group": a reference back, resolved by kg.coref
         span = _collective_span(token)
         modifiers = [t for t in span if t.i != token.i]
+        if (
+            singular
+            and lemma in lexicon.descriptions
+            and (token.dep_ == "appos" or not _led_by_name(modifiers, named))
+        ):
+            continue  # "the group": a reference back, resolved by kg.coref, as an apposition is
         place = cls in FAMILIES["Location"]
         if place and not any(_describes(t) for t in modifiers):
             continue  # "the area", "other areas", "newly captured territories": no place named
         # the phrase without possessors and named modifiers: "Syrian government" -> government
         core = " ".join(
-            t.lemma_.lower()
+            lemma if t.i == token.i else t.lemma_.lower()
             for t in span
             if t.i == token.i
             or not (
@@ -289,6 +307,12 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
         for t in span:  # "government-controlled areas": the government stays an actor
             if t.i not in named and not (place and t.i in table.token_key):
                 table.token_key[t.i] = key
+
+
+def _led_by_name(modifiers: list[Token], named: set[int]) -> bool:
+    """"the Saudi-led coalition", "a Russian-backed militia": a participle of a name
+    tells which group this is, so it refers back to none."""
+    return any(t.tag_ == "VBN" and any(c.i in named for c in t.children) for t in modifiers)
 
 
 def _describes(token: Token) -> bool:
@@ -325,7 +349,9 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
     for span, gid in sorted(spans, key=lambda s: s[0].start):
         _add_named(span, gid, doc, table, lexicon)
     _link_acronyms(doc, table)
+    _dateline_places(doc, table)
     _named_places(doc, table, lexicon)
+    _named_groups(doc, table, lexicon)
     _listed_names(doc, table, lexicon)
     _coordinated_names(doc, table)
     _coordinated_places(doc, table)
@@ -397,15 +423,17 @@ def _named_places(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
 
 
 def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
-    """'key cities like Rastan', 'thousands of Rohingya': a name listed under a class noun
-    (or counted, for a people) is of its class; one the model missed becomes a mention."""
+    """'key cities like Rastan', 'thousands of Rohingya', 'the town of Mirebalais': a name
+    listed under a class noun (counted, for a people; named by "of", for a place) is of its
+    class; one the model missed becomes a mention."""
     for token in doc:
         if token.pos_ != "PROPN" or token.dep_ != "pobj":
             continue
         prep, noun = token.head, token.head.head
         cls = lexicon.context_nouns.get(noun.lemma_.lower())
         counted = prep.lower_ == "of" and cls == "SocialGroup"
-        if not (prep.lower_ in LIST_PREPS or counted) or not cls or cls == "Person":
+        named = prep.lower_ == "of" and noun.lemma_.lower() in lexicon.of_names
+        if not (prep.lower_ in LIST_PREPS or counted or named) or not cls or cls == "Person":
             continue
         if token.i in table.token_key:
             table.vote(table.token_key[token.i], cls, 2.0)
@@ -413,6 +441,41 @@ def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
             left = min([c.i for c in token.lefts if c.dep_ == "compound"], default=token.i)
             span = doc[left : token.i + 1]
             table.add(span, "n:" + normalize(span.text), original_text(span), cls, 1.0)
+
+
+def _named_groups(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
+    """'the Viv Ansanm gang coalition', 'the Fano militia': proper nouns compounded onto a
+    group noun name a group of its kind, where the model took them for no name."""
+    for token in doc:
+        cls = lexicon.descriptions.get(token.lemma_.lower())
+        if token.pos_ != "NOUN" or cls not in FAMILIES["Organization"]:
+            continue
+        left = token.i
+        while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].head.i < token.i + 1:
+            left -= 1
+        end = left
+        while end < token.i and doc[end].pos_ == "PROPN" and doc[end].text[0].isupper():
+            end += 1  # "the jihadist group": the model's proper noun, but no name
+        name = doc[left:end]
+        if len(name) and all(t.i not in table.token_key for t in name):
+            table.add(name, "n:" + normalize(name.text), original_text(name), cls, 2.0)
+
+
+def _dateline_places(doc: Doc, table: EntityTable) -> None:
+    """'Sanaa, Yemen (March 4, 2025) -', 'Port-au-Prince, Haiti (AP) -': the names a
+    dateline opens with are places; the model misses many of them at the start of a line."""
+    for sent in doc.sents:
+        if not ends_dateline(sent[-1], sent.start):
+            continue
+        names = dateline_names(sent[-1], sent.start)
+        start = names.start
+        for token in [*names, doc[names.end]]:  # each name ends at a comma or the bracket
+            if token.text in (",", "("):
+                name = _trim(doc[start : token.i])
+                if len(name) and all(t.i not in table.token_key for t in name):
+                    key = "n:" + normalize(name.text)
+                    table.add(name, key, original_text(name), "Location", 1.0)
+                start = token.i + 1
 
 
 def _coordinated_names(doc: Doc, table: EntityTable) -> None:

@@ -46,24 +46,41 @@ class SentenceBounds:
             if (
                 newline
                 or run >= self.max_tokens
-                or (token.i - line_start < DATELINE_TOKENS and _ends_dateline(token, line_start))
+                or (token.i - line_start < DATELINE_TOKENS and ends_dateline(token, line_start))
             ):
                 doc[token.i + 1].is_sent_start = True
                 run = 0
         return doc
 
 
-def _ends_dateline(token: Token, line_start: int) -> bool:
+def ends_dateline(token: Token, line_start: int) -> bool:
     """The dash after "(...)" that follows nothing but capitalized names (and the commas
     between them) from the start of the line."""
     if token.text not in DASHES or token.i < 2 or token.nbor(-1).text != ")":
         return False
+    names = dateline_names(token, line_start)
+    return names is not None and all(
+        t.text[0].isupper() or t.text == "," or t.lower_ in NAME_LINKS or _hyphenated(t)
+        for t in names
+    )
+
+
+def dateline_names(token: Token, line_start: int) -> Span | None:
+    """The names before the brackets of a dateline that ``token``, a dash, would end:
+    "Sanaa, Yemen" in "Sanaa, Yemen (March 4, 2025) -"."""
     doc = token.doc
     opening = next((i for i in range(token.i - 2, line_start - 1, -1) if doc[i].text == "("), None)
-    names = doc[line_start:opening] if opening is not None else ()
-    return bool(names) and all(
-        t.text[0].isupper() or t.text == "," or t.lower_ in NAME_LINKS for t in names
-    )
+    return doc[line_start:opening] if opening is not None and opening > line_start else None
+
+
+def _hyphenated(token: Token) -> bool:
+    """A hyphen inside a name, or a word between two ("Port-au-Prince", "Saut-d'Eau")."""
+    doc = token.doc
+    if not 0 < token.i < len(doc) - 1:
+        return False
+    if token.text == "-":
+        return not (token.whitespace_ or doc[token.i - 1].whitespace_)
+    return doc[token.i - 1].text == "-" == doc[token.i + 1].text
 
 
 # Typographic quotes -> ASCII, one character for one, so that offsets stay valid. The small

@@ -18,7 +18,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
+from functools import cache, partial
+from importlib import metadata
 from itertools import chain
 from multiprocessing import get_context
 from multiprocessing.pool import Pool
@@ -58,8 +59,9 @@ class BuildConfig:
     html_max_nodes: int = 300
 
     def extraction_fingerprint(self) -> str:
-        """What an article's extraction depends on besides its text: model and rule files."""
-        keep = [self.model, self.max_sentence_tokens, *_rule_digests()]
+        """What an article's extraction depends on besides its text: model, rule files and
+        the code that reads them."""
+        keep = [self.model, self.max_sentence_tokens, *_rule_digests(), _code_digest(self.model)]
         return hashlib.sha256(json.dumps(keep).encode()).hexdigest()
 
     def fingerprint(self) -> str:
@@ -99,6 +101,27 @@ _WORKER: dict = {}
 # pipeline first when this variable names it (``kg.preload``): each worker then starts with
 # it loaded, as spaCy's own workers do, instead of each loading it again.
 PRELOAD_VARIABLE = "KG_PRELOAD_PIPELINE"
+# The modules whose code turns a text into its extraction (kg.extract and what it uses).
+EXTRACTION_MODULES = (
+    "attribute_ruler", "coref", "dates", "extract", "figures", "lexicon", "mentions",
+    "modality", "nlp", "records", "relations",
+)  # fmt: skip
+
+
+@cache
+def _code_digest(model: str) -> str:
+    """The extraction modules' source and the versions of spaCy and of the model's package:
+    a cache entry made by other code is stale (kg upgraded, or a rule's code edited)."""
+    versions = []
+    for package in ("spacy", model):
+        try:
+            versions.append(metadata.version(package))
+        except (metadata.PackageNotFoundError, ValueError):
+            versions.append(None)  # a model loaded from a folder: its name says enough
+    digest = hashlib.sha256(json.dumps(versions).encode())
+    for name in EXTRACTION_MODULES:
+        digest.update((Path(__file__).with_name(f"{name}.py")).read_bytes())
+    return digest.hexdigest()
 
 
 def _rule_digests() -> list[str]:

@@ -88,9 +88,17 @@ class Arguments:
             return None
         of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         target = _pobj(of) if of is not None else None
-        if target is None or not (self.table.key_of(target) or target.pos_ == "PROPN"):
+        if target is None or not (
+            self.table.key_of(target) or target.pos_ == "PROPN" or self._compound_name(target)
+        ):
             return None
         return target
+
+    def _compound_name(self, noun: Token) -> bool:
+        """'the Viv Ansanm gang coalition': a noun that a name is compounded onto."""
+        return any(
+            t.dep_ == "compound" and self.table.key_of(t) for t in noun.subtree if t.i < noun.i
+        )
 
     def _inside(self, tok: Token, depth: int) -> list[tuple[str, Token]]:
         """Entities a non-entity noun points at: its list, apposition, antecedent, owner."""
@@ -438,6 +446,8 @@ class Extractor:
             if token.dep_ == "nsubj" and token.head.lemma_ == "be":
                 nouns += [c for c in token.head.children if c.dep_ == "attr"]
             for noun in nouns:
+                if any(t.lower_ in self.lexicon.bygone for t in noun.lefts):
+                    continue  # "former police officer X": the role is over
                 for pat in roles.get(noun.lemma_.lower(), ()):
                     rule = self.lexicon.relations[pat.relation]
                     if table.cls(key) not in (rule.object if pat.inverse else rule.subject):

@@ -7,6 +7,7 @@ graphs that answer SPARQL with DataFrames.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -116,6 +117,24 @@ def test_a_first_build_with_every_article_cached_stops_its_workers(copy: Built) 
     report = build([copy.articles], copy.out, BuildConfig(workers=2, quiet=True))
     assert (report.extracted, report.unchanged) == ([], list(IDS))
     assert (copy.out / "graph.ttl").read_bytes() == before
+
+
+def test_other_extraction_code_extracts_every_article_again(copy: Built, monkeypatch) -> None:
+    """A cache entry made by other code (kg upgraded, a rule's code edited) is stale."""
+    monkeypatch.setattr(pipeline, "_code_digest", lambda model: "other code")
+    report = build([copy.articles], copy.out, CONFIG)
+    assert (sorted(report.extracted), report.unchanged) == (list(IDS), [])
+
+
+def test_the_code_digest_covers_every_module_extraction_runs() -> None:
+    """A module kg.extract imports, left out of EXTRACTION_MODULES, could change an
+    extraction without making its cache entry stale."""
+    script = "import json, sys, kg.extract; print(json.dumps([*sys.modules]))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    modules = {m.removeprefix("kg.") for m in json.loads(loaded) if m.startswith("kg.")}
+    assert modules == set(pipeline.EXTRACTION_MODULES)
 
 
 def test_unchanged_build_loads_neither_spacy_nor_pandas(copy: Built) -> None:
