@@ -352,6 +352,7 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
     _dateline_places(doc, table)
     _named_places(doc, table, lexicon)
     _named_groups(doc, table, lexicon)
+    _headed_names(doc, table, lexicon)
     _listed_names(doc, table, lexicon)
     _coordinated_names(doc, table)
     _coordinated_places(doc, table)
@@ -459,6 +460,25 @@ def _named_groups(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
         name = doc[left:end]
         if len(name) and all(t.i not in table.token_key for t in name):
             table.add(name, "n:" + normalize(name.text), original_text(name), cls, 2.0)
+
+
+def _headed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
+    """'the Azawad Liberation Front', 'the Wa State Army': capitalized words ending in a
+    group's head word name a group of its kind, where the model took them for no name."""
+    for token in doc:
+        cls = lexicon.name_heads.get(token.lower_)
+        if cls not in FAMILIES["Organization"] or not _capitalized(token):
+            continue
+        left = token.i
+        while left > 0 and _capitalized(doc[left - 1]) and not doc[left - 1].is_sent_start:
+            left -= 1
+        name = doc[left : token.i + 1]
+        if len(name) > 1 and all(t.i not in table.token_key and not t.ent_type_ for t in name):
+            table.add(name, "n:" + normalize(name.text), original_text(name), cls, 2.0)
+
+
+def _capitalized(token: Token) -> bool:
+    return token.pos_ == "PROPN" and token.text[:1].isupper()
 
 
 def _dateline_places(doc: Doc, table: EntityTable) -> None:

@@ -497,6 +497,26 @@ CASES = [
     pytest.param(
         "Former Ugandan President Juma Salim died on Sunday.", set(), id="a-former-president"
     ),
+    pytest.param(
+        "The Tuareg-led Kidal Salvation Front accused the army of burning villages.",
+        {("Kidal Salvation Front", "criticized", "army")},
+        id="an-untagged-name-ending-in-a-group's-head-word",
+    ),
+    pytest.param(
+        "The Karen-led Dawna Defence Army condemned the junta.",
+        {("Dawna Defence Army", "criticized", "junta")},
+        id="a-name-after-a-led-modifier",
+    ),
+    pytest.param(
+        "Armed gangs attacked the town of Cabaret on Sunday.",
+        {("Armed gangs", "attacked", "Cabaret")},
+        id="gangs",
+    ),
+    pytest.param(
+        "Protesters denounced the military council on Friday.",
+        {("Protesters", "criticized", "military council")},
+        id="a-council",
+    ),
 ]
 
 
