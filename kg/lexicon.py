@@ -84,6 +84,9 @@ class RelationRule:
     patterns: tuple[Pattern, ...]
     # prepositions whose place an object that names no entity stands for ("a hospital in X")
     object_places: tuple[str, ...] = ()
+    # prepositions through which a subject says where it was ("residents of X fled": fled X),
+    # the object of a verb pattern that has none of its own
+    subject_places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
             family(spec["object"]),
             tuple(parse_pattern(name, p) for p in spec["patterns"]),
             tuple(spec.get("object_places", ())),
+            tuple(spec.get("subject_places", ())),
         )
         for name, spec in lex["relation"].items()
     }

@@ -434,6 +434,7 @@ def _listed_names(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
         cls = lexicon.context_nouns.get(noun.lemma_.lower())
         counted = prep.lower_ == "of" and cls == "SocialGroup"
         named = prep.lower_ == "of" and noun.lemma_.lower() in lexicon.of_names
+        cls = cls or ("Location" if named else None)  # "residents of X": a place
         if not (prep.lower_ in LIST_PREPS or counted or named) or not cls or cls == "Person":
             continue
         if token.i in table.token_key:

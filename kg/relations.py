@@ -390,6 +390,7 @@ class Extractor:
         args = Arguments(doc, table, self.lexicon)
         for sent in doc.sents:
             verbs = list(verb_candidates(sent, self.by_kind["verb"]))
+            verbs += self._subject_places(sent, verbs)
             light = {
                 w.i for pat, trigger, _, _ in verbs for w in _find_words(trigger, pat.words) or ()
             }
@@ -404,6 +405,24 @@ class Extractor:
             ]
             for pat, trigger, subjects, objects in found:
                 yield from self._link(args, sent, pat, trigger, subjects, objects)
+
+    def _subject_places(self, sent, verbs: list) -> list:
+        """'Residents of Pokrovsk fled to Dnipro': a verb pattern that found no object of its
+        own takes the place its subject is of, where the relation's entry says so."""
+        found = []
+        has_object = {trigger.i for pat, trigger, _, _ in verbs if not pat.preps}
+        for token in sent:
+            if token.pos_ != "VERB" or token.i in has_object:
+                continue
+            for pat in self.by_kind["verb"].get(token.lemma_.lower(), ()):
+                rule = self.lexicon.relations[pat.relation]
+                if pat.preps or pat.words or pat.inverse or not rule.subject_places:
+                    continue
+                subjects = _subjects(token)
+                places = _prep_objects(subjects, rule.subject_places)
+                if places and not _prep_objects([token], ("from",)):
+                    found.append((pat, token, subjects, places))
+        return found
 
     def _link(self, args, sent, pat, trigger, subjects, objects) -> Iterator[Candidate]:
         rule = self.lexicon.relations[pat.relation]

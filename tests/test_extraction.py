@@ -513,6 +513,20 @@ CASES = [
         id="gangs",
     ),
     pytest.param(
+        "Many residents of Kupiansk have fled to Kharkiv, officials said.",
+        {
+            ("Many residents", "fledTo", "Kharkiv"),
+            ("Many residents", "fledFrom", "Kupiansk"),
+            ("Many residents", "livesIn", "Kupiansk"),
+        },
+        id="residents-of-a-place-fled",
+    ),
+    pytest.param(
+        "Villagers said residents of Um Kadada fled to El Obeid.",
+        {("residents", "fledTo", "El Obeid"), ("residents", "fledFrom", "Um Kadada")},
+        id="residents-of-an-untagged-place-fled",
+    ),
+    pytest.param(
         "Protesters denounced the military council on Friday.",
         {("Protesters", "criticized", "military council")},
         id="a-council",
