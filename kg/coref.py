@@ -56,6 +56,11 @@ class Resolver:
         allowed = self.allowed(token)
         if allowed is None:
             return None
+        if token.tag_ == "PRP$":  # "he urged his fighters": his is he, when he may be it
+            bound = self._subject_before(token)
+            key = None if bound is None else self.table.key_of(bound) or self.antecedent(bound)
+            if key is not None and self.table.cls(key) in allowed:
+                return key
         candidates = [key for key in self._preceding(token) if self.table.cls(key) in allowed]
         if token.lower_ not in self.lexicon.pronoun_targets:
             # "the coalition" is first the nearest "... coalition" named: a description
@@ -68,6 +73,16 @@ class Resolver:
             ]
             candidates = named or candidates
         return candidates[0] if candidates else None
+
+    def _subject_before(self, token: Token) -> Token | None:
+        """The nearest clause's subject before ``token`` that does not hold it."""
+        for verb in token.ancestors:
+            if verb.pos_ not in ("VERB", "AUX"):
+                continue
+            for child in verb.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.right_edge.i < token.i:
+                    return child
+        return None
 
     def _preceding(self, token: Token) -> list[str]:
         """The entities mentioned before ``token`` within the window, nearest first, less

@@ -175,5 +175,7 @@ def _join_spellings(members, classes, union: _Union) -> None:
         if len(name) >= min_length:
             by_skeleton[(kind, skeleton(name))].append(key)
     for keys in by_skeleton.values():
+        if sum(key.startswith("g:") for key in keys) > 1:
+            continue  # two gazetteer entries that look alike are two entities (Niger, Nigeria)
         for other in keys[1:]:
             union.union(keys[0], other)

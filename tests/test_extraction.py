@@ -527,6 +527,17 @@ CASES = [
         id="residents-of-an-untagged-place-fled",
     ),
     pytest.param(
+        "The Israeli military said its ground forces had entered Lebanon.",
+        {("Israeli military", "advancedOn", "Lebanon")},
+        id="its-forces-are-the-group's",
+    ),
+    pytest.param(
+        "Al-Shabaab, which the government accuses of the bombing, said its fighters killed "
+        "ten soldiers.",
+        {("government", "criticized", "Al-Shabaab"), ("Al-Shabaab", "killed", "soldiers")},
+        id="a-possessive-is-its-clause's-subject",
+    ),
+    pytest.param(
         "Protesters denounced the military council on Friday.",
         {("Protesters", "criticized", "military council")},
         id="a-council",

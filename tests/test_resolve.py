@@ -20,6 +20,8 @@ NAMES = {  # key -> (name in the article, class, gazetteer id)
     "g:rsf/long": ("Rapid Support Forces", "ArmedGroup", "rsf"),
     "g:wagner": ("Wagner", "ArmedGroup", "wagner"),
     "g:Jordan": ("Jordan", "Country", "Jordan"),
+    "g:Niger": ("Niger", "Country", "Niger"),
+    "g:Nigeria": ("Nigeria", "Country", "Nigeria"),
     "n:abu mohammed al jolani": ("Abu Mohammed al-Jolani", "Person", None),
     "n:abu mohammed al golani": ("Abu Mohammed al-Golani", "Person", None),
     "n:jolani": ("Jolani", "Person", None),
@@ -86,6 +88,13 @@ def test_transliteration_skeleton() -> None:
     assert skeleton("al-Jolani") == skeleton("Al-Golani") == skeleton("Jolani")
     assert skeleton("Al-Qaeda") == skeleton("al-Kaida")
     assert skeleton("Jolani") != skeleton("Jordan")
+
+
+def test_gazetteer_entries_that_look_alike_stay_apart() -> None:
+    """"Niger" and "Nigeria" have one skeleton; the gazetteer knows them as two countries."""
+    assert skeleton("Niger") == skeleton("Nigeria")
+    extractions = [article("a", "g:Niger"), article("b", "g:Nigeria")]
+    assert not joined(extractions, ("a", "g:Niger"), ("b", "g:Nigeria"))
 
 
 def test_short_name_joins_the_full_name() -> None:
