@@ -116,6 +116,8 @@ class Lexicon:
     achievements: frozenset[str] = frozenset()  # "victory for X": X is the doer
     bygone: frozenset[str] = frozenset()  # "former president X": a role that is over
     of_names: frozenset[str] = frozenset()  # "the town of X": X is a town
+    name_breaks: frozenset[str] = frozenset()  # lower-case words no name holds
+    claims: frozenset[str] = frozenset()  # "claimed responsibility for": the deed's doer
     names: dict[str, str] = field(default_factory=dict)  # surface name -> gazetteer id
     demonyms: dict[str, str] = field(default_factory=dict)  # lower-case demonym -> id
 
@@ -210,6 +212,8 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         achievements=frozenset(classes["achievements"]),
         bygone=frozenset(classes["bygone"]),
         of_names=frozenset(classes["of_names"]),
+        name_breaks=frozenset(classes["name_breaks"]),
+        claims=frozenset(classes["claims"]),
         gazetteer=entries,
     )
     coref = lex["coref"]

@@ -189,11 +189,12 @@ def _is_place_object(span: Span) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS
 
 
-def _split_brackets(span: Span) -> list[Span]:
-    """ "Italy (AP" is two names: no name holds a bracket (the model sometimes joins them)."""
+def _split_joined(span: Span, lexicon: Lexicon) -> list[Span]:
+    """ "Italy (AP" and "Tibu from National Liberation Army" are two names: no name holds a
+    bracket or a lower-case "from" (the model sometimes joins them)."""
     parts, start = [], span.start
     for token in span:
-        if token.text in "()[]":
+        if token.text in "()[]" or token.text in lexicon.name_breaks:
             parts.append(span.doc[start : token.i])
             start = token.i + 1
     parts.append(span.doc[start : span.end])
@@ -332,8 +333,8 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
         _trim(part)
         for ent in doc.ents
         if ent.label_ in NER_CLASS
-        for bracketed in _split_brackets(ent)
-        for part in _split_possessive(bracketed, lexicon)
+        for joined in _split_joined(ent, lexicon)
+        for part in _split_possessive(joined, lexicon)
     ]
     named = [part for part in named if len(part)]
     spans: list[tuple[Span, str | None]] = []

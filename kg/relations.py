@@ -316,6 +316,13 @@ def noun_candidates(
                 and (prep == "under" or (prep == "with" and "of" not in pat.preps))
             ):
                 agents = [holder]
+            if (
+                not agents
+                and prep == "for"
+                and holder.lemma_.lower() in lexicon.claims
+                and holder.head.pos_ in ("VERB", "AUX")
+            ):
+                agents = _subjects(holder.head)  # "X claimed responsibility for an attack on"
             if not agents and token.dep_ == "pobj" and token.head.head.pos_ in ("VERB", "AUX"):
                 agents = _subjects(token.head.head)  # "with HTS making advances on"
             if not agents:

@@ -538,6 +538,16 @@ CASES = [
         id="a-possessive-is-its-clause's-subject",
     ),
     pytest.param(
+        "Al-Shabaab claimed responsibility for an attack on a military base in Baidoa.",
+        {("Al-Shabaab", "attacked", "Baidoa")},
+        id="claimed-responsibility-for-an-attack",
+    ),
+    pytest.param(
+        "Gunmen killed 12 women and children in Zamfara on Sunday.",
+        {("Gunmen", "killed", "women"), ("Gunmen", "killed", "children")},
+        id="women-and-children",
+    ),
+    pytest.param(
         "Protesters denounced the military council on Friday.",
         {("Protesters", "criticized", "military council")},
         id="a-council",
@@ -629,3 +639,19 @@ def test_a_name_ends_before_a_line_break(spacy_nlp) -> None:
     doc.ents = [Span(doc, start, start + 2, label="GPE")]  # "Kismayo\n\n"
     mentions = find_mentions(doc, load_lexicon(), spacy_nlp).mentions
     assert [m.text for m in mentions if "Kismayo" in m.text] == ["Kismayo"]
+
+
+def test_a_name_the_model_joined_across_from_is_two(spacy_nlp) -> None:
+    """The model once tagged "Tibu from National Liberation Army" as one organisation."""
+    from spacy.tokens import Span
+
+    from kg.lexicon import load_lexicon
+    from kg.mentions import find_mentions
+
+    doc = spacy_nlp("Troops recaptured Saravena from National Liberation Army guerrillas.")
+    start = next(t.i for t in doc if t.text == "Saravena")
+    end = next(t.i for t in doc if t.text == "Army") + 1
+    doc.ents = [Span(doc, start, end, label="ORG")]
+    names = {m.text for m in find_mentions(doc, load_lexicon(), spacy_nlp).mentions}
+    assert {"Saravena", "National Liberation Army"} <= names
+    assert not any("from" in name for name in names)
