@@ -454,7 +454,7 @@ class Extractor:
         A title with no organisation or country of its own ("President X") points to what
         the gazetteer says a well-known person leads, when the article names it.
         """
-        roles, table = self.by_kind["role"], args.table
+        table = args.table
         for token in sent:
             key = table.key_of(token)
             if key is None or table.key_of(token.head) == key:
@@ -474,7 +474,7 @@ class Extractor:
             for noun in nouns:
                 if any(t.lower_ in self.lexicon.bygone for t in noun.lefts):
                     continue  # "former police officer X": the role is over
-                for pat in roles.get(noun.lemma_.lower(), ()):
+                for pat in self._role_patterns(noun):
                     rule = self.lexicon.relations[pat.relation]
                     if table.cls(key) not in (rule.object if pat.inverse else rule.subject):
                         continue
@@ -500,13 +500,27 @@ class Extractor:
                         yield pat, noun, [token], objects
             yield from self._origins(token, nouns, args)
 
+    def _role_patterns(self, noun: Token) -> list[Pattern]:
+        """The role patterns of a title noun: one word ("president"), or one word of several
+        ("Prime Minister", either word: the pattern "prime minister of")."""
+        doc, found = noun.doc, []
+        for head in doc[max(noun.i - 4, 0) : noun.i + 1]:
+            # "Secretary-General" is three tokens for the pattern's "secretary general"
+            after = [t for t in doc[head.i + 1 : noun.i + 4] if t.text != "-"]
+            for pat in self.by_kind["role"].get(head.lemma_.lower(), ()):
+                words = after[: len(pat.words)]
+                last = words[-1].i if words else head.i
+                if tuple(t.lemma_.lower() for t in words) == pat.words and noun.i <= last:
+                    found.append(pat)
+        return found
+
     def _origins(self, person: Token, nouns: list[Token], args: Arguments):
         """A place in a person's title tells where the person is from, unless they lead it."""
         table = args.table
         leaders = {
             noun.i
             for noun in nouns
-            for pat in self.by_kind["role"].get(noun.lemma_.lower(), ())
+            for pat in self._role_patterns(noun)
             if pat.relation == "leaderOf"
         }
         # "Turkish President X", "South Sudan's President X": the place modifies the title

@@ -548,6 +548,15 @@ CASES = [
         id="women-and-children",
     ),
     pytest.param(
+        "Lebanese Prime Minister Najib Mikati met Kenyan President William Ruto.",
+        {
+            ("Najib Mikati", "leaderOf", "Lebanon"),
+            ("William Ruto", "leaderOf", "Kenya"),
+            ("Najib Mikati", "metWith", "William Ruto"),
+        },
+        id="a-title-of-two-words",
+    ),
+    pytest.param(
         "Protesters denounced the military council on Friday.",
         {("Protesters", "criticized", "military council")},
         id="a-council",
