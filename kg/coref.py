@@ -62,6 +62,11 @@ class Resolver:
             if key is not None and self.table.cls(key) in allowed:
                 return key
         candidates = [key for key in self._preceding(token) if self.table.cls(key) in allowed]
+        if token.lower_ in self.lexicon.pronoun_targets:
+            # "The ELN ... has fought the government. Its commander ...": a pronoun that
+            # opens a sentence continues the last sentence's subject
+            subject = [key for key in self._last_subject(token) if key in candidates]
+            candidates = subject[:1] or candidates
         if token.lower_ not in self.lexicon.pronoun_targets:
             # "the coalition" is first the nearest "... coalition" named: a description
             # shares its head noun with the name it stands for (a generic actor, "the
@@ -73,6 +78,17 @@ class Resolver:
             ]
             candidates = named or candidates
         return candidates[0] if candidates else None
+
+    def _last_subject(self, token: Token) -> list[str]:
+        """The entities of the previous sentence's subject, when ``token`` comes before its
+        own sentence's verb."""
+        sentence = self.sentence_of[token.i]
+        own = self.doc[token.i].sent
+        if sentence == 0 or token.i > own.root.i:
+            return []
+        last = self.doc[own.start - 1].sent
+        subjects = [c for c in last.root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return [self.table.key_of(t) for s in subjects for t in s.subtree if self.table.key_of(t)]
 
     def _subject_before(self, token: Token) -> Token | None:
         """The nearest clause's subject before ``token`` that does not hold it."""

@@ -360,6 +360,7 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
     _coordinated_names(doc, table)
     _coordinated_places(doc, table)
     _link_short_names(table)
+    _repeated_names(doc, table)
     _collectives(doc, table, lexicon, set(table.token_key))
     return table
 
@@ -565,6 +566,40 @@ def _merge(table: EntityTable, old: str, new: str) -> None:
     for mention in table.mentions:
         if mention.key == old:
             mention.key = new
+
+
+def _repeated_names(doc: Doc, table: EntityTable) -> None:
+    """'... the National Liberation Army (ELN) ... The ELN denied': a name the article gave
+    an entity names it wherever it recurs, where the model tagged it once only."""
+    known: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for mention in table.mentions:
+        span = doc.char_span(mention.start, mention.end)
+        if span is not None and span.text[:1].isupper():
+            known[tuple(t.text for t in span)].add(mention.key)
+    longest = max(map(len, known), default=0)
+    i = 0
+    while i < len(doc):
+        for size in range(min(longest, len(doc) - i), 0, -1):
+            keys = known.get(tuple(t.text for t in doc[i : i + size]))
+            span = doc[i : i + size]
+            if (
+                keys
+                and len(keys) == 1
+                and all(t.i not in table.token_key for t in span)
+                and span.root.pos_ == "PROPN"  # not "pro-Iranian"
+                and not _inside_a_name(span)  # not "the Sao Paulo State Attorney's Office"
+            ):
+                [key] = keys
+                table.add(span, key, original_text(span), table.cls(key), 0.5)
+                i += size - 1
+                break
+        i += 1
+
+
+def _inside_a_name(span: Span) -> bool:
+    doc = span.doc
+    around = [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc)]
+    return any(t.pos_ == "PROPN" and t.text[:1].isupper() for t in around)
 
 
 def _link_short_names(table: EntityTable) -> None:

@@ -557,6 +557,12 @@ CASES = [
         id="a-title-of-two-words",
     ),
     pytest.param(
+        "The Fano militia has fought the government since 2023. "
+        "Its leader, Zemene Kassie, rejected the talks.",
+        {("Fano", "opposes", "government"), ("Zemene Kassie", "leaderOf", "Fano")},
+        id="a-pronoun-opening-a-sentence-continues-the-last-subject",
+    ),
+    pytest.param(
         "Protesters denounced the military council on Friday.",
         {("Protesters", "criticized", "military council")},
         id="a-council",
@@ -664,3 +670,17 @@ def test_a_name_the_model_joined_across_from_is_two(spacy_nlp) -> None:
     names = {m.text for m in find_mentions(doc, load_lexicon(), spacy_nlp).mentions}
     assert {"Saravena", "National Liberation Army"} <= names
     assert not any("from" in name for name in names)
+
+
+def test_a_name_tagged_once_names_its_entity_wherever_it_recurs(spacy_nlp) -> None:
+    """The model tags a name in one sentence and misses it in the next."""
+    from spacy.tokens import Span
+
+    from kg.lexicon import load_lexicon
+    from kg.mentions import find_mentions
+
+    doc = spacy_nlp("Viv Ansanm fighters attacked Cabaret. Later, Viv Ansanm seized Arcahaie.")
+    doc.ents = [Span(doc, 0, 2, label="ORG")]  # the first "Viv Ansanm" only
+    table = find_mentions(doc, load_lexicon(), spacy_nlp)
+    second = [t.i for t in doc if t.text == "Viv"][1]
+    assert table.key_of(doc[second]) == table.key_of(doc[0]) == "n:viv ansanm"
