@@ -117,7 +117,10 @@ class Arguments:
                 target = child if child.dep_ == "appos" else _pobj(child)
                 if target is not None:
                     found.extend(self.entities(target, depth + 1))
-            elif child.dep_ in ("amod", "compound") and self.table.key_of(child):
+        if found:  # "Its commander, Antonio Garcia": the apposition, not the owner
+            return found
+        for child in tok.children:
+            if child.dep_ in ("amod", "compound") and self.table.key_of(child):
                 owner = self.table.key_of(child)
                 if self.table.cls(owner) in FAMILIES["Actor"] - {"Person", "SocialGroup"}:
                     found.append((owner, child))  # "Russian airstrikes" -> Russia
@@ -143,6 +146,20 @@ def _place_of(args: Arguments, token: Token, rule: RelationRule) -> list[tuple[s
         places = _prep_objects([token.head], rule.object_places)
     found = [e for place in places for e in args.entities(place)]
     return [(key, tok) for key, tok in found if args.table.cls(key) in FAMILIES["Location"]]
+
+
+def _through_counts(nouns: list[Token], lexicon: Lexicon) -> list[Token]:
+    """'tens of thousands of residents': the noun that the counting words count."""
+    found = []
+    for noun in nouns:
+        while noun.lemma_.lower() in lexicon.transparent:
+            of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            target = _pobj(of) if of is not None else None
+            if target is None:
+                break
+            noun = target
+        found.append(noun)
+    return found
 
 
 def _pobj(prep: Token) -> Token | None:
@@ -426,7 +443,7 @@ class Extractor:
                 if pat.preps or pat.words or pat.inverse or not rule.subject_places:
                     continue
                 subjects = _subjects(token)
-                places = _prep_objects(subjects, rule.subject_places)
+                places = _prep_objects(_through_counts(subjects, self.lexicon), rule.subject_places)
                 if places and not _prep_objects([token], ("from",)):
                     found.append((pat, token, subjects, places))
         return found
@@ -499,6 +516,7 @@ class Extractor:
                     elif objects:
                         yield pat, noun, [token], objects
             yield from self._origins(token, nouns, args)
+            yield from self._place_titles(token, args)
 
     def _role_patterns(self, noun: Token) -> list[Pattern]:
         """The role patterns of a title noun: one word ("president"), or one word of several
@@ -537,8 +555,29 @@ class Extractor:
             and table.key_of(c) != table.key_of(person)
         ]
         for pat in self.titles:
+            if FAMILIES[pat.head] <= FAMILIES["Location"]:
+                continue  # a place's title is another construction (_place_titles)
             if places and table.cls(table.key_of(person)) in FAMILIES[pat.head]:
                 yield pat, person, [person], places
+
+    def _place_titles(self, place: Token, args: Arguments):
+        """'the Ukrainian town of Kupiansk', "Syria's city of Aleppo": a place modifying the
+        kind noun whose "of" names a place contains it."""
+        table, kind = args.table, place.head.head
+        if place.dep_ != "pobj" or place.head.lower_ != "of":
+            return
+        if self.lexicon.context_nouns.get(kind.lemma_.lower()) not in FAMILIES["Location"]:
+            return
+        places = [
+            c
+            for c in kind.children
+            if c.dep_ in ("compound", "amod", "poss", "nmod")
+            and table.key_of(c)
+            and table.key_of(c) != table.key_of(place)
+        ]
+        for pat in self.titles:
+            if places and FAMILIES[pat.head] <= FAMILIES["Location"]:
+                yield pat, place, [place], places
 
     def _datelines(self, sent, args: Arguments):
         """'KHARKIV, Ukraine (AP)', 'Goma, Congo (January 27, 2025)': the places of a

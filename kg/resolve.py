@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from kg.lexicon import lexicon_table, load_lexicon
@@ -30,20 +31,35 @@ KIND = {  # classes that may be merged with each other
 
 
 @lru_cache(maxsize=1)
-def _transliteration() -> tuple[list[tuple[str, str]], int]:
+def _transliteration() -> tuple[list[tuple[str, str]], int, float]:
     spec = lexicon_table("transliteration")
     pairs = [(v, group[0]) for group in spec["groups"] for v in group[1:]]
-    return sorted(pairs, key=lambda p: -len(p[0])), spec["min_length"]
+    return sorted(pairs, key=lambda p: -len(p[0])), spec["min_length"], spec["min_similarity"]
+
+
+def _transliterated(name: str) -> str:
+    """The name with each group of interchangeable letters written one way, no doubles."""
+    pairs, *_ = _transliteration()
+    text = normalize(name).removeprefix("al ")
+    for variant, base in pairs:
+        text = text.replace(variant, base)
+    return re.sub(r"(.)\1+", r"\1", text)
 
 
 def skeleton(name: str) -> str:
     """A spelling-independent form of a name: 'al-Jolani' and 'Al-Golani' agree."""
-    pairs, _ = _transliteration()
-    text = normalize(name).removeprefix("al ")
-    for variant, base in pairs:
-        text = text.replace(variant, base)
-    text = re.sub(r"(.)\1+", r"\1", text)
+    text = _transliterated(name)
     return text[0] + re.sub(r"[aeiou ]", "", text[1:]) if text else ""
+
+
+def alike(first: str, second: str) -> bool:
+    """Two spellings of one name: one skeleton, and letters mostly the same ("Sidon" and
+    "Sudan" share a skeleton, not their vowels)."""
+    _, _, min_similarity = _transliteration()
+    a, b = _transliterated(first), _transliterated(second)
+    return skeleton(first) == skeleton(second) and SequenceMatcher(None, a, b).ratio() >= (
+        min_similarity
+    )
 
 
 class _Union:
@@ -165,17 +181,19 @@ def _join_short_names(members, classes, union: _Union) -> None:
 
 def _join_spellings(members, classes, union: _Union) -> None:
     """Transliteration variants of a person or place name are one entity."""
-    _, min_length = _transliteration()
-    by_skeleton: dict[tuple[str, str], list[str]] = defaultdict(list)
+    _, min_length, _ = _transliteration()
+    by_skeleton: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for key in sorted(members):
         kind = _kind(classes[key])
         if kind == "group" or key.startswith("c:"):
             continue
         name = normalize(key.split(":", 1)[1].removesuffix("#person"))
         if len(name) >= min_length:
-            by_skeleton[(kind, skeleton(name))].append(key)
+            by_skeleton[(kind, skeleton(name))].append((key, name))
     for keys in by_skeleton.values():
-        if sum(key.startswith("g:") for key in keys) > 1:
+        if sum(key.startswith("g:") for key, _ in keys) > 1:
             continue  # two gazetteer entries that look alike are two entities (Niger, Nigeria)
-        for other in keys[1:]:
-            union.union(keys[0], other)
+        (first, name), *others = keys
+        for other, other_name in others:
+            if alike(name, other_name):
+                union.union(first, other)

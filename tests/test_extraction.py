@@ -563,6 +563,33 @@ CASES = [
         id="a-pronoun-opening-a-sentence-continues-the-last-subject",
     ),
     pytest.param(
+        "Russian forces shelled the Ukrainian town of Kupiansk.",
+        {("Russian forces", "attacked", "Kupiansk"), ("Kupiansk", "locatedIn", "Ukraine")},
+        id="a-place-in-a-place's-title",
+    ),
+    pytest.param(
+        "Syrian residents of Berlin protested.", set(), id="residents-are-no-place's-title"
+    ),
+    pytest.param(
+        "Tens of thousands of residents of Sennar fled to Kosti.",
+        {
+            ("residents", "fledTo", "Kosti"),
+            ("residents", "fledFrom", "Sennar"),
+        },
+        id="counted-residents-of-a-place-fled",
+    ),
+    pytest.param(
+        "The ADF, a rebel group, has fought the army for years. "
+        "Its commander, Musa Baluku, accused President Felix Tshisekedi of lying.",
+        {
+            ("ADF", "opposes", "army"),
+            ("Musa Baluku", "leaderOf", "ADF"),
+            ("Musa Baluku", "memberOf", "ADF"),
+            ("Musa Baluku", "criticized", "Felix Tshisekedi"),
+        },
+        id="an-apposition-not-its-owner-is-the-subject",
+    ),
+    pytest.param(
         "Protesters denounced the military council on Friday.",
         {("Protesters", "criticized", "military council")},
         id="a-council",
