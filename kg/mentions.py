@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import FAMILIES, Lexicon, lexicon_table
-from kg.nlp import dateline_names, ends_dateline, original_text
+from kg.nlp import DASHES, dateline_names, ends_dateline, original_text
 from kg.records import LocalEntity, Mention, normalize
 
 NER_CLASS = {
@@ -489,10 +489,10 @@ def _capitalized(token: Token) -> bool:
 def _dateline_places(doc: Doc, table: EntityTable) -> None:
     """'Sanaa, Yemen (March 4, 2025) -', 'Port-au-Prince, Haiti (AP) -': the names a
     dateline opens with are places; the model misses many of them at the start of a line."""
-    for sent in doc.sents:
-        if not ends_dateline(sent[-1], sent.start):
+    for dash in doc:
+        if dash.text not in DASHES or not ends_dateline(dash, dash.sent.start):
             continue
-        names = dateline_names(sent[-1], sent.start)
+        names = dateline_names(dash, dash.sent.start)
         start = names.start
         for token in [*names, doc[names.end]]:  # each name ends at a comma or the bracket
             if token.text in (",", "("):
@@ -571,29 +571,34 @@ def _merge(table: EntityTable, old: str, new: str) -> None:
 def _repeated_names(doc: Doc, table: EntityTable) -> None:
     """'... the National Liberation Army (ELN) ... The ELN denied': a name the article gave
     an entity names it wherever it recurs, where the model tagged it once only."""
+    texts = [token.text for token in doc]  # the loops below read plain strings
+    offsets = doc.to_array("IDX").tolist()
+    starts = {offset: i for i, offset in enumerate(offsets)}
+    pairs = enumerate(zip(offsets, texts, strict=True))
+    ends = {offset + len(text): i + 1 for i, (offset, text) in pairs}
     known: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    sizes: dict[str, set[int]] = defaultdict(set)  # the lengths of the names a word opens
     for mention in table.mentions:
-        span = doc.char_span(mention.start, mention.end)
-        if span is not None and span.text[:1].isupper():
-            known[tuple(t.text for t in span)].add(mention.key)
-    longest = max(map(len, known), default=0)
-    i = 0
-    while i < len(doc):
-        for size in range(min(longest, len(doc) - i), 0, -1):
-            keys = known.get(tuple(t.text for t in doc[i : i + size]))
+        start, end = starts.get(mention.start), ends.get(mention.end)
+        if start is not None and end is not None and mention.text[:1].isupper():
+            known[tuple(texts[start:end])].add(mention.key)
+            sizes[texts[start]].add(end - start)
+    free = 0  # the first token that no name found here covers
+    for i in [i for i, text in enumerate(texts) if text in sizes]:
+        for size in sorted(sizes[texts[i]], reverse=True):
+            keys = known.get(tuple(texts[i : i + size]))
+            if i < free or not keys or len(keys) > 1:
+                continue
             span = doc[i : i + size]
             if (
-                keys
-                and len(keys) == 1
-                and all(t.i not in table.token_key for t in span)
+                all(t.i not in table.token_key for t in span)
                 and span.root.pos_ == "PROPN"  # not "pro-Iranian"
                 and not _inside_a_name(span)  # not "the Sao Paulo State Attorney's Office"
             ):
                 [key] = keys
                 table.add(span, key, original_text(span), table.cls(key), 0.5)
-                i += size - 1
+                free = i + size
                 break
-        i += 1
 
 
 def _inside_a_name(span: Span) -> bool:

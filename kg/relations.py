@@ -408,6 +408,7 @@ class Extractor:
         self.appositions = lexicon.patterns("appos")
         self.titles = lexicon.patterns("title")
         self.datelines = lexicon.patterns("dateline")
+        self.role_words = {w for p in lexicon.patterns("role") for w in (p.head, *p.words)}
 
     def candidates(self, doc: Doc, table: EntityTable) -> Iterator[Candidate]:
         """Every relation the patterns find in ``doc``, sentence by sentence."""
@@ -521,6 +522,8 @@ class Extractor:
     def _role_patterns(self, noun: Token) -> list[Pattern]:
         """The role patterns of a title noun: one word ("president"), or one word of several
         ("Prime Minister", either word: the pattern "prime minister of")."""
+        if noun.lemma_.lower() not in self.role_words:
+            return []  # most nouns: no title's word
         doc, found = noun.doc, []
         for head in doc[max(noun.i - 4, 0) : noun.i + 1]:
             # "Secretary-General" is three tokens for the pattern's "secretary general"
