@@ -148,6 +148,19 @@ def _place_of(args: Arguments, token: Token, rule: RelationRule) -> list[tuple[s
     return [(key, tok) for key, tok in found if args.table.cls(key) in FAMILIES["Location"]]
 
 
+def _title_places(holders: list[Token], subject: Token, table: EntityTable) -> list[Token]:
+    """The entities that modify a title's words ("Malian singer", "the Ukrainian town"),
+    other than the one the title is of."""
+    return [
+        c
+        for holder in holders
+        for c in holder.children
+        if c.dep_ in ("compound", "amod", "poss", "nmod")
+        and table.key_of(c)
+        and table.key_of(c) != table.key_of(subject)
+    ]
+
+
 def _through_counts(nouns: list[Token], lexicon: Lexicon) -> list[Token]:
     """'tens of thousands of residents': the noun that the counting words count."""
     found = []
@@ -548,15 +561,10 @@ class Extractor:
         titled = any(
             person.doc[i].dep_ == "compound" and person.doc[i].head == person for i in leaders
         )
-        places = [
-            c
-            for holder in (person, *nouns)
-            if holder.i not in leaders and not (titled and holder == person)
-            for c in holder.children
-            if c.dep_ in ("compound", "amod", "poss", "nmod")
-            and table.key_of(c)
-            and table.key_of(c) != table.key_of(person)
+        holders = [
+            h for h in (person, *nouns) if h.i not in leaders and not (titled and h == person)
         ]
+        places = _title_places(holders, person, table)
         for pat in self.titles:
             if FAMILIES[pat.head] <= FAMILIES["Location"]:
                 continue  # a place's title is another construction (_place_titles)
@@ -571,13 +579,7 @@ class Extractor:
             return
         if self.lexicon.context_nouns.get(kind.lemma_.lower()) not in FAMILIES["Location"]:
             return
-        places = [
-            c
-            for c in kind.children
-            if c.dep_ in ("compound", "amod", "poss", "nmod")
-            and table.key_of(c)
-            and table.key_of(c) != table.key_of(place)
-        ]
+        places = _title_places([kind], place, table)
         for pat in self.titles:
             if places and FAMILIES[pat.head] <= FAMILIES["Location"]:
                 yield pat, place, [place], places
