@@ -460,8 +460,8 @@ def _named_groups(doc: Doc, table: EntityTable, lexicon: Lexicon) -> None:
         while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].head.i < token.i + 1:
             left -= 1
         end = left
-        while end < token.i and doc[end].pos_ == "PROPN" and doc[end].text[0].isupper():
-            end += 1  # "the jihadist group": the model's proper noun, but no name
+        while end < token.i and _capitalized(doc[end]):
+            end += 1  # not "the jihadist group", where the model took "jihadist" for a name
         name = doc[left:end]
         if len(name) and all(t.i not in table.token_key for t in name):
             table.add(name, "n:" + normalize(name.text), original_text(name), cls, 2.0)
