@@ -274,6 +274,15 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
             and (token.dep_ == "appos" or not _led_by_name(modifiers, named))
         ):
             continue  # "the group": a reference back, resolved by kg.coref, as an apposition is
+        groups = {
+            table.key_of(t)
+            for t in modifiers
+            if t.i in named and t.dep_ == "compound" and table.cls(table.key_of(t)) == "ArmedGroup"
+        }
+        if cls == "ArmedGroup" and len(groups) == 1:
+            # "Boko Haram fighters", "M23 rebels": the group itself
+            table.add(span, groups.pop(), original_text(span), cls, 0.5)
+            continue
         place = cls in FAMILIES["Location"]
         if place and not any(_describes(t) for t in modifiers):
             continue  # "the area", "other areas", "newly captured territories": no place named

@@ -711,3 +711,10 @@ def test_a_name_tagged_once_names_its_entity_wherever_it_recurs(spacy_nlp) -> No
     table = find_mentions(doc, load_lexicon(), spacy_nlp)
     second = [t.i for t in doc if t.text == "Viv"][1]
     assert table.key_of(doc[second]) == table.key_of(doc[0]) == "n:viv ansanm"
+
+
+def test_fighters_of_a_named_armed_group_are_the_group(extract_article) -> None:
+    """"Hezbollah fighters" is Hezbollah, not a collective of its own beside it."""
+    extraction = extract_article("On Monday, Hezbollah fighters killed two soldiers.")
+    [found] = extraction.assertions
+    assert (found.subject, found.relation) == ("g:hezbollah", "killed")
