@@ -62,11 +62,6 @@ class Resolver:
             if key is not None and self.table.cls(key) in allowed:
                 return key
         candidates = [key for key in self._preceding(token) if self.table.cls(key) in allowed]
-        if token.lower_ in self.lexicon.pronoun_targets:
-            # "The ELN ... has fought the government. Its commander ...": a pronoun that
-            # opens a sentence continues the last sentence's subject
-            subject = [key for key in self._last_subject(token) if key in candidates]
-            candidates = subject[:1] or candidates
         if token.lower_ not in self.lexicon.pronoun_targets:
             # "the coalition" is first the nearest "... coalition" named: a description
             # shares its head noun with the name it stands for (a generic actor, "the
@@ -76,7 +71,13 @@ class Resolver:
                 for key in candidates
                 if key not in self.table.generic and self._headed_by(key, token.lower_)
             ]
-            candidates = named or candidates
+            if named:
+                return named[0]
+        # "The ELN ... has fought the government. Its commander ...", "Al-Shabaab militants
+        # stormed a hotel, police said. The group ...": a reference that opens a sentence
+        # continues the last sentence's subject
+        subject = [key for key in self._last_subject(token) if key in candidates]
+        candidates = subject[:1] or candidates
         return candidates[0] if candidates else None
 
     def _last_subject(self, token: Token) -> list[str]:
@@ -86,8 +87,14 @@ class Resolver:
         own = self.doc[token.i].sent
         if sentence == 0 or token.i > own.root.i:
             return []
-        last = self.doc[own.start - 1].sent
-        subjects = [c for c in last.root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        root = self.doc[own.start - 1].sent.root
+        # "X stormed a hotel, police said": what was said is about X
+        told = root.lemma_.lower() in self.lexicon.modality["speech_verbs"]
+        clauses = [c for c in root.children if c.dep_ == "ccomp"] if told else []
+        subjects = [
+            c for clause in (*clauses, root) for c in clause.children
+            if c.dep_ in ("nsubj", "nsubjpass")
+        ]  # fmt: skip
         return [self.table.key_of(t) for s in subjects for t in s.subtree if self.table.key_of(t)]
 
     def _subject_before(self, token: Token) -> Token | None:

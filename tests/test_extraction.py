@@ -590,6 +590,16 @@ CASES = [
         id="an-apposition-not-its-owner-is-the-subject",
     ),
     pytest.param(
+        "Al-Shabaab militants stormed a hotel in Baidoa, police said. "
+        "The group, which is linked to al-Qaeda, has fought the government for years.",
+        {
+            ("Al-Shabaab militants", "attacked", "Baidoa"),
+            ("Al-Shabaab militants", "affiliatedWith", "al-Qaeda"),
+            ("Al-Shabaab militants", "opposes", "government"),
+        },
+        id="a-description-opening-a-sentence-continues-what-was-told",
+    ),
+    pytest.param(
         "Protesters denounced the military council on Friday.",
         {("Protesters", "criticized", "military council")},
         id="a-council",
