@@ -264,7 +264,10 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
         cls = lexicon.collective_heads.get(lemma)
         if cls is None or token.pos_ not in ("NOUN", "PROPN") or token.i in named:
             continue
-        if cls == "ArmedGroup" and any(c.lower_ in ("its", "their") for c in token.children):
+        if cls == "ArmedGroup" and any(
+            c.tag_ == "PRP$" and cls in lexicon.pronoun_targets.get(c.lower_, ())
+            for c in token.children
+        ):
             continue  # "its fighters", "their forces": the group's own, whom kg.coref finds
         span = _collective_span(token)
         modifiers = [t for t in span if t.i != token.i]
