@@ -191,14 +191,12 @@ class RDFView:
         keep = set(include)
         if unknown := keep - set(MODALITIES):
             raise ValueError(f"unknown modalities {sorted(unknown)}; expected some of {MODALITIES}")
-        self._select: Callable[[str], list[tuple[str | None, ...]]]
+        self._select: Callable[[str], Iterable[tuple[str | None, ...]]]
         if isinstance(graph, Store):
-            self._select, self._select_whole = graph.select, partial(graph.select, whole=True)
-            store = graph.dataset.store
+            self._select, store = graph.rows, graph.dataset.store
         else:
             union = _union(graph)
             self._select, store = partial(select, union), union.store
-            self._select_whole = self._select
         # rdflib's own engine reads the whole graph for each query, and a graph in its
         # memory store is all in memory already: that one is read in one query.
         self._batched = not isinstance(store, Memory)
@@ -209,13 +207,10 @@ class RDFView:
         kept = ", ".join(KG[m].n3() for m in MODALITIES if m in keep)
         self._modalities = f"FILTER(?modality IN ({kept}))"
 
-    def _rows(
-        self, query: str, restrict: str = "", ordered: bool = False, whole: bool = False
-    ) -> list[Any]:
+    def _rows(self, query: str, restrict: str = "", ordered: bool = False) -> Iterable[Any]:
         """The rows of ``query`` (its ``{restrict}`` filled in) as plain strings; sorted if
-        ``ordered``, so that no store's own order changes what is made of them; ``whole``:
-        answered without Python's lock (``Store.select``), for a batch read ahead."""
-        rows = (self._select_whole if whole else self._select)(query.format(restrict=restrict))
+        ``ordered``, so that no store's own order changes what is made of them."""
+        rows = self._select(query.format(restrict=restrict))
         return sorted(rows, key=lambda row: tuple(map(str, row))) if ordered else rows
 
     @cached_property
@@ -310,7 +305,7 @@ class RDFView:
         def read(query: tuple[dict[tuple[str, str], int], str]) -> list[Any]:
             # Rows in full order, so that a statement with several rows (an optional value
             # stated twice) keeps the same one on every run and every store.
-            return self._rows(_STATEMENTS, query[1], ordered=True, whole=self._ahead)
+            return self._rows(_STATEMENTS, query[1], ordered=True)
 
         for (wanted, _), rows in _read_ahead(read, queries(), self._ahead):
             found = {}

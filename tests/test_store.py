@@ -30,7 +30,7 @@ from kg.rdf import (
     ontology_path,
 )
 from kg.records import Extraction
-from kg.store import ONTOLOGY_GRAPH, Store, turtle_from_trig
+from kg.store import ONTOLOGY_GRAPH, Store, select, turtle_from_trig
 
 HOSTILE = (
     '<script>alert("x")</script><b>bold</b> &amp; &lt; ]]> '
@@ -363,9 +363,9 @@ def test_query_df_columns_and_values(store: Store) -> None:
     assert list(empty.columns) == ["x"] and empty.empty
 
 
-def test_a_query_answered_whole_gives_the_rows_read_one_by_one(store: Store) -> None:
-    """``whole`` takes the rows as SPARQL JSON results: the same strings, unbound as None,
-    hostile text intact."""
+def test_select_gives_the_rows_that_rdflib_reads(store: Store) -> None:
+    """``Store.select`` (on Oxigraph: SPARQL CSV results, parsed) gives the same strings as
+    rdflib's own results term by term: unbound as None, hostile text intact."""
     ex = sample_extraction(evidence=HOSTILE)
     ex.article = replace(ex.article, title=HOSTILE)
     build(store, ex)
@@ -376,7 +376,7 @@ def test_a_query_answered_whole_gives_the_rows_read_one_by_one(store: Store) -> 
     rows = store.select(query)
     assert len(rows) == 4 and {row[1] for row in rows} == {HOSTILE}
     assert None in {row[3] for row in rows} and "2024-12-05" in {row[3] for row in rows}
-    assert sorted(store.select(query, whole=True), key=str) == sorted(rows, key=str)
+    assert sorted(rows, key=str) == sorted(select(store.dataset, query), key=str)
 
 
 # -- export ------------------------------------------------------------------------------
