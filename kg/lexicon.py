@@ -117,6 +117,7 @@ class Lexicon:
     bygone: frozenset[str] = frozenset()  # "former president X": a role that is over
     of_names: frozenset[str] = frozenset()  # "the town of X": X is a town
     name_breaks: frozenset[str] = frozenset()  # lower-case words no name holds
+    not_names: frozenset[str] = frozenset()  # words that are no name on their own
     claims: frozenset[str] = frozenset()  # "claimed responsibility for": the deed's doer
     names: dict[str, str] = field(default_factory=dict)  # surface name -> gazetteer id
     demonyms: dict[str, str] = field(default_factory=dict)  # lower-case demonym -> id
@@ -213,6 +214,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         bygone=frozenset(classes["bygone"]),
         of_names=frozenset(classes["of_names"]),
         name_breaks=frozenset(classes["name_breaks"]),
+        not_names=frozenset(classes["not_names"]),
         claims=frozenset(classes["claims"]),
         gazetteer=entries,
     )

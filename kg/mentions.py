@@ -49,6 +49,7 @@ PLACE_PREPS = frozenset(
 LIST_PREPS = ("like", "including", "include", "as")  # "cities like Aleppo", "such as"
 ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "npadvmod", "nmod"})
+ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"})
 # the kind of entity each class names, for settling a class by majority
 KIND_OF = {
     **{cls: "Location" for cls in FAMILIES["Location"]},
@@ -69,9 +70,11 @@ class EntityTable:
     heading: set[str] = field(default_factory=set)  # generic keys that head a phrase somewhere
     cued: set[str] = field(default_factory=set)  # names whose words or neighbours say: no place
 
-    def add(self, span: Span, key: str, name: str, cls: str, weight: float) -> None:
-        """Record that ``span`` names entity ``key``; its head token now points to it."""
-        self.names[key][name] += 1
+    def add(self, span: Span, key: str, name: str | None, cls: str, weight: float) -> None:
+        """Record that ``span`` names entity ``key`` (as ``name``; None: it refers to the
+        entity without naming it); its tokens now point to it."""
+        if name is not None:
+            self.names[key][name] += 1
         self.votes[key][cls] += weight
         self.mentions.append(Mention(span.start_char, span.end_char, original_text(span), cls, key))
         for token in span:
@@ -149,6 +152,25 @@ def _trim(span: Span) -> Span:
 def _blank(token: Token) -> bool:
     """Punctuation, or a line break the model took into a name ("Hodeidah\n\n")."""
     return token.is_punct or token.is_space
+
+
+def _determined(token: Token) -> bool:
+    return any(c.dep_ == "det" for c in token.children)
+
+
+def _counted(people: Token, lexicon: Lexicon) -> bool:
+    """A plural demonym that counts or places people, not the country's forces:
+    "100,000 Armenians", "many Syrians", "thousands of Syrians", "the Armenians of Karabakh"."""
+    if any(
+        c.dep_ == "nummod" or (c.dep_ in ("amod", "det") and c.lower_ in lexicon.transparent)
+        for c in people.children
+    ):
+        return True
+    if people.dep_ == "pobj" and people.head.lower_ == "of":
+        counter = people.head.head.lower_
+        if counter in lexicon.transparent or lexicon.context_nouns.get(counter) == "SocialGroup":
+            return True
+    return any(c.dep_ == "prep" and c.lower_ in ("of", "in", "from") for c in people.children)
 
 
 def _name_class(span: Span, lexicon: Lexicon) -> str | None:
@@ -277,14 +299,14 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
             and (token.dep_ == "appos" or not _led_by_name(modifiers, named))
         ):
             continue  # "the group": a reference back, resolved by kg.coref, as an apposition is
-        groups = {
-            table.key_of(t)
-            for t in modifiers
-            if t.i in named and t.dep_ == "compound" and table.cls(table.key_of(t)) == "ArmedGroup"
-        }
+        compounds = [t for t in modifiers if t.dep_ == "compound"]
+        named_after = [] if compounds else _groups_named_after(token)
+        groups = _named_groups_in(compounds or named_after, table, named)
         if cls == "ArmedGroup" and len(groups) == 1:
-            # "Boko Haram fighters", "M23 rebels": the group itself
-            table.add(span, groups.pop(), original_text(span), cls, 0.5)
+            # "Boko Haram fighters", "M23 rebels", "fighters of the Fano militia": the group
+            # "Fighters" of "fighters of the Fano militia" refers to Fano without naming it
+            name = None if named_after else original_text(span)
+            table.add(span, groups.pop(), name, cls, 0.5)
             continue
         place = cls in FAMILIES["Location"]
         if place and not any(_describes(t) for t in modifiers):
@@ -324,6 +346,23 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
                 table.token_key[t.i] = key
 
 
+def _named_groups_in(tokens: list[Token], table: EntityTable, named: set[int]) -> set[str]:
+    """The keys of the named armed groups among ``tokens``."""
+    keys = {table.key_of(t) for t in tokens if t.i in named}
+    return {key for key in keys if key and table.cls(key) == "ArmedGroup"}
+
+
+def _groups_named_after(head: Token) -> list[Token]:
+    """The names that an "of" or "from" phrase after ``head`` gives as its group: "fighters
+    of Hezbollah", "fighters of the Fano militia", "fighters from the group JNIM"."""
+    found = []
+    for prep in (c for c in head.rights if c.dep_ == "prep" and c.lower_ in ("of", "from")):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            found.append(obj)
+            found += [c for c in obj.children if c.dep_ in ("compound", "appos")]
+    return found
+
+
 def _led_by_name(modifiers: list[Token], named: set[int]) -> bool:
     """"the Saudi-led coalition", "a Russian-backed militia": a participle of a name
     tells which group this is, so it refers back to none."""
@@ -348,7 +387,7 @@ def find_mentions(doc: Doc, lexicon: Lexicon, nlp: Language) -> EntityTable:
         for joined in _split_joined(ent, lexicon)
         for part in _split_possessive(joined, lexicon)
     ]
-    named = [part for part in named if len(part)]
+    named = [part for part in named if part.text and part.text.lower() not in lexicon.not_names]
     spans: list[tuple[Span, str | None]] = []
     matches = [(s, e, doc.vocab.strings[m]) for m, s, e in [*exact(doc), *folded(doc)]]
     taken: set[int] = set()
@@ -382,9 +421,15 @@ def _add_named(span: Span, gid: str | None, doc: Doc, table: EntityTable, lex: L
     if gid is None:
         demonym = lex.demonyms.get(span.text.lower())
         if label == "NORP" or demonym:
+            root = span.root
+            noun = root.dep_ not in MODIFIER_DEPS
             if demonym:
-                gid = demonym
-            elif span.root.tag_ not in ("NNPS", "NNS") or span.root.dep_ in MODIFIER_DEPS:
+                # "Syrian", "the Russians": the country; "thousands of Sudanese": a people
+                if not (noun and root.tag_ in ("NNPS", "NNS", "NNP") and _counted(root, lex)):
+                    gid = demonym
+            elif root.tag_ == "NNP" and root.dep_ in ARGUMENT_DEPS and not _determined(root):
+                label = "GPE"  # "shelled Omdurman" (not "a Democrat"): a place, not a people
+            elif not (noun and root.tag_ in ("NNPS", "NNS")):
                 return  # "Islamist", "Alawite": adjectives, kept only inside a collective phrase
     if gid is not None:
         entry = lex.gazetteer[gid]
@@ -582,7 +627,8 @@ def _merge(table: EntityTable, old: str, new: str) -> None:
 
 def _repeated_names(doc: Doc, table: EntityTable) -> None:
     """'... the National Liberation Army (ELN) ... The ELN denied': a name the article gave
-    an entity names it wherever it recurs, where the model tagged it once only."""
+    an entity names it wherever it recurs, where the model tagged it once only; so does a
+    person's last name ('Abdulhamid Dbeibah ... Dbeibah, who heads')."""
     texts = [token.text for token in doc]  # the loops below read plain strings
     offsets = doc.to_array("IDX").tolist()
     starts = {offset: i for i, offset in enumerate(offsets)}
@@ -595,6 +641,10 @@ def _repeated_names(doc: Doc, table: EntityTable) -> None:
         if start is not None and end is not None and mention.text[:1].isupper():
             known[tuple(texts[start:end])].add(mention.key)
             sizes[texts[start]].add(end - start)
+            last = texts[end - 1]
+            if end - start > 1 and last.istitle() and table.cls(mention.key) == "Person":
+                known[(last,)].add(mention.key)
+                sizes[last].add(1)
     free = 0  # the first token that no name found here covers
     for i in [i for i, text in enumerate(texts) if text in sizes]:
         for size in sorted(sizes[texts[i]], reverse=True):

@@ -422,6 +422,14 @@ class Extractor:
         self.titles = lexicon.patterns("title")
         self.datelines = lexicon.patterns("dateline")
         self.role_words = {w for p in lexicon.patterns("role") for w in (p.head, *p.words)}
+        # nouns that relate what they describe to an actor ("an ally of Y"): an apposition
+        # headed by one says nothing of where its head is (unlike "Y's stronghold in Z")
+        self.relational_nouns = {
+            pat.head
+            for kind in ("noun", "role")
+            for pat in lexicon.patterns(kind)
+            if "Location" not in lexicon.relations[pat.relation].object
+        }
 
     def candidates(self, doc: Doc, table: EntityTable) -> Iterator[Candidate]:
         """Every relation the patterns find in ``doc``, sentence by sentence."""
@@ -505,11 +513,18 @@ class Extractor:
             for noun in nouns:
                 if any(t.lower_ in self.lexicon.bygone for t in noun.lefts):
                     continue  # "former police officer X": the role is over
-                for pat in self._role_patterns(noun):
+                patterns = self._role_patterns(noun)
+                # "Hamas commander X" is "commander of Hamas", not also "commander in Hamas"
+                of_title = any("of" in pat.preps for pat in patterns)
+                for pat in patterns:
                     rule = self.lexicon.relations[pat.relation]
                     if table.cls(key) not in (rule.object if pat.inverse else rule.subject):
                         continue
                     objects = _prep_objects([noun], pat.preps) if pat.preps else []
+                    if of_title and pat.preps and "of" not in pat.preps:
+                        if objects:
+                            yield pat, noun, [token], objects
+                        continue
                     objects += [
                         c
                         for c in noun.children
@@ -672,7 +687,8 @@ class Extractor:
                 for child in _appositives(token):
                     if table.key_of(child):
                         yield pat, child, [token], [child]
-                    else:  # "Homs, Syria's third-largest city"
+                    elif child.lemma_.lower() not in self.relational_nouns:
+                        # "Homs, Syria's third-largest city" (not "Turkey, an ally of Baku")
                         owners = [c for c in child.children if c.dep_ == "poss"]
                         owners += _prep_objects([child], ("of", "in"))
                         if owners:
