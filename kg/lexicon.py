@@ -115,6 +115,7 @@ class Lexicon:
     descriptions: dict[str, str] = field(default_factory=dict)  # noun lemma -> class
     achievements: frozenset[str] = frozenset()  # "victory for X": X is the doer
     bygone: frozenset[str] = frozenset()  # "former president X": a role that is over
+    deputies: frozenset[str] = frozenset()  # "Vice President X": a deputy, not the leader
     of_names: frozenset[str] = frozenset()  # "the town of X": X is a town
     name_breaks: frozenset[str] = frozenset()  # lower-case words no name holds
     not_names: frozenset[str] = frozenset()  # words that are no name on their own
@@ -212,6 +213,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         transparent=frozenset(classes["transparent"]),
         achievements=frozenset(classes["achievements"]),
         bygone=frozenset(classes["bygone"]),
+        deputies=frozenset(classes["deputies"]),
         of_names=frozenset(classes["of_names"]),
         name_breaks=frozenset(classes["name_breaks"]),
         not_names=frozenset(classes["not_names"]),

@@ -71,7 +71,7 @@ class Arguments:
         found: list[tuple[str, Token]] = []
         for tok in (token, *_right_conjuncts(token)):
             if depth <= 2:
-                through = self._transparent(tok)
+                through = self.transparent(tok)
                 if through:
                     found.extend(self.entities(through, depth + 1))
                     continue
@@ -82,7 +82,7 @@ class Arguments:
                 found.extend(self._inside(tok, depth))
         return found
 
-    def _transparent(self, tok: Token) -> Token | None:
+    def transparent(self, tok: Token) -> Token | None:
         """'thousands of Alawite families', 'the Syrian branch of Al-Qaeda': the 'of' object."""
         if tok.lemma_.lower() not in self.lexicon.transparent:
             return None
@@ -111,6 +111,17 @@ class Arguments:
             before = tok.doc[max(tok.left_edge.i - 2, 0)]
             key = self.table.key_of(before)
             return [(key, before)] if key else self.entities(tok.head, depth + 1)
+        if self.lexicon.context_nouns.get(tok.lemma_.lower()) in FAMILIES["Location"]:
+            # "Khost and Paktika provinces": the places it names, not its owner
+            names = [
+                (self.table.key_of(t), t)
+                for c in tok.children
+                if c.dep_ in ("compound", "nmod")
+                for t in (c, *_right_conjuncts(c))
+                if self.table.key_of(t)
+            ]
+            if names:
+                return names
         found: list[tuple[str, Token]] = []
         for child in tok.children:
             if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ in LIST_PREPS):
@@ -124,7 +135,8 @@ class Arguments:
                 owner = self.table.key_of(child)
                 if self.table.cls(owner) in FAMILIES["Actor"] - {"Person", "SocialGroup"}:
                     found.append((owner, child))  # "Russian airstrikes" -> Russia
-            elif child.dep_ == "poss" and tok.pos_ == "NOUN":
+        for child in tok.children if not found else ():  # "Afghanistan's Taliban rulers"
+            if child.dep_ == "poss" and tok.pos_ == "NOUN":
                 owner = self.key(child)  # "criticism of Assad's reluctance", "their advance"
                 if owner is not None and self.table.cls(owner) in FAMILIES["Actor"]:
                     found.append((owner, child))
@@ -232,11 +244,12 @@ def _agent(verb: Token) -> list[Token]:
 
 def _is_passive(verb: Token) -> bool:
     # "forces backed by Iran" (a participle modifying a noun), but not "the RSF captured
-    # Nyala" misparsed as a clause modifying a noun: that one has a subject of its own
+    # Nyala" or "air strikes killed 45 people" misparsed as a clause modifying a noun: those
+    # have a subject or a direct object of their own
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
         verb.dep_ == "acl"
         and verb.tag_ == "VBN"
-        and not any(c.dep_ == "nsubj" for c in verb.children)
+        and not any(c.dep_ in ("nsubj", "dobj") for c in verb.children)
     )
 
 
@@ -379,11 +392,13 @@ def _listed_event_agents(noun: Token, table: EntityTable, achievements: frozense
 
 
 def _owners(noun: Token, table: EntityTable) -> list[Token]:
-    """Who a noun's event belongs to: "Turkey's support", "Russian airstrikes"."""
+    """Who a noun's event belongs to: "Turkey's support", "Russian airstrikes" (not when:
+    "Saturday's attack")."""
     return [
         c
         for c in noun.children
-        if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and table.key_of(c))
+        if (c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME"))
+        or (c.dep_ in ("compound", "amod") and table.key_of(c))
     ]
 
 
@@ -473,7 +488,13 @@ class Extractor:
     def _link(self, args, sent, pat, trigger, subjects, objects) -> Iterator[Candidate]:
         rule = self.lexicon.relations[pat.relation]
         subj = [e for t in subjects for e in args.entities(t)]
-        obj = [e for t in objects for e in args.entities(t) or _place_of(args, t, rule)]
+        obj = []
+        for t in objects:
+            found = args.entities(t)
+            if not found or args.transparent(t) is not None:
+                # "struck a hospital in Gaza"; "bombed hideouts of X in Y": X, and Y as well
+                found += _place_of(args, t, rule)
+            obj += found
         for s_key, s_tok in subj:
             for o_key, o_tok in obj:
                 if s_key == o_key or not (
@@ -516,23 +537,42 @@ class Extractor:
                 patterns = self._role_patterns(noun)
                 # "Hamas commander X" is "commander of Hamas", not also "commander in Hamas"
                 of_title = any("of" in pat.preps for pat in patterns)
+                deputy = any(
+                    t.lower_ in self.lexicon.deputies for t in noun.doc[max(noun.i - 3, 0) : noun.i]
+                )
                 for pat in patterns:
                     rule = self.lexicon.relations[pat.relation]
                     if table.cls(key) not in (rule.object if pat.inverse else rule.subject):
                         continue
+                    if deputy and pat.relation == "leaderOf":
+                        continue  # "Vice President X", "deputy leader of Y"
                     objects = _prep_objects([noun], pat.preps) if pat.preps else []
                     if of_title and pat.preps and "of" not in pat.preps:
                         if objects:
                             yield pat, noun, [token], objects
                         continue
-                    objects += [
+                    owners = [
                         c
                         for c in noun.children
-                        if c.dep_ in ("poss", "compound", "amod")
+                        if c.dep_ in ("poss", "compound", "amod", "nmod")
                         and args.key(c)
                         and table.protagonist(args.key(c))
                     ]
-                    if noun.dep_ == "compound" and noun.head == token:
+                    organisations = [
+                        c
+                        for c in noun.children
+                        if c.dep_ == "compound"
+                        and args.key(c)
+                        and table.cls(args.key(c)) in FAMILIES["Organization"]
+                    ]
+                    if (
+                        pat.relation == "leaderOf"
+                        and organisations
+                        and any(table.cls(args.key(c)) in FAMILIES["Location"] for c in owners)
+                    ):
+                        owners = organisations  # "Sudan's army chief" leads the army, not Sudan
+                    objects += owners
+                    if not objects and noun.dep_ == "compound" and noun.head == token:
                         objects += [
                             c
                             for c in token.children
@@ -587,14 +627,23 @@ class Extractor:
                 yield pat, person, [person], places
 
     def _place_titles(self, place: Token, args: Arguments):
-        """'the Ukrainian town of Kupiansk', "Syria's city of Aleppo": a place modifying the
-        kind noun whose "of" names a place contains it."""
-        table, kind = args.table, place.head.head
-        if place.dep_ != "pobj" or place.head.lower_ != "of":
+        """'the Ukrainian town of Kupiansk', "Syria's city of Aleppo", "Afghanistan's Khost
+        and Paktika provinces": a place modifying the kind noun whose "of" or whose own
+        modifiers name a place contains it."""
+        table, named = args.table, place
+        while named.dep_ == "conj":  # "Khost and Paktika provinces": Paktika's first conjunct
+            named = named.head
+        if named.dep_ == "pobj" and named.head.lower_ == "of":
+            kind = named.head.head
+        elif named.dep_ in ("compound", "nmod") and named.head.pos_ == "NOUN":
+            kind = named.head
+        else:
             return
         if self.lexicon.context_nouns.get(kind.lemma_.lower()) not in FAMILIES["Location"]:
             return
         places = _title_places([kind], place, table)
+        if kind == named.head:  # the names are the kind's modifiers; its owner contains them
+            places = [t for t in places if t.dep_ in ("poss", "amod")]
         for pat in self.titles:
             if places and FAMILIES[pat.head] <= FAMILIES["Location"]:
                 yield pat, place, [place], places

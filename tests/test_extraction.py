@@ -636,6 +636,47 @@ CASES = [
         },
         id="a-direction-word-is-no-name",
     ),
+    pytest.param(
+        "Israeli air strikes killed at least 20 people across southern Lebanon overnight, "
+        "the health ministry said.",
+        {("Israel", "killed", "people")},
+        id="a-participle-with-an-object-of-its-own-is-active",
+    ),
+    pytest.param(
+        "Turkish jets bombed hideouts of the PKK in northern Iraq.",
+        {("Turkey", "attacked", "PKK"), ("Turkey", "attacked", "Iraq")},
+        id="hideouts-of-a-group-in-a-place-are-both",
+    ),
+    pytest.param(
+        "Iran has sheltered Houthi commanders for years.",
+        {("Iran", "supports", "Houthi")},
+        id="sheltering-supports",
+    ),
+    pytest.param(
+        "Al-Shabaab has waged an insurgency against the Somali government since 2006.",
+        {("Al-Shabaab", "opposes", "Somali government")},
+        id="an-insurgency-against-opposes",
+    ),
+    pytest.param(
+        "Islamic State claimed responsibility for Friday's attack on Kabul.",
+        {("Islamic State", "attacked", "Kabul")},
+        id="a-day-owns-no-attack",
+    ),
+    pytest.param(
+        "Hamas political chief Ismail Haniyeh met Ali Khamenei in Tehran.",
+        {("Ismail Haniyeh", "leaderOf", "Hamas"), ("Ismail Haniyeh", "metWith", "Ali Khamenei")},
+        id="a-title's-group-parsed-as-a-modifier",
+    ),
+    pytest.param(
+        "Pakistan's army chief Asim Munir met Donald Trump in Washington.",
+        {("Asim Munir", "leaderOf", "army"), ("Asim Munir", "metWith", "Donald Trump")},
+        id="a-country's-army-chief-leads-the-army",
+    ),
+    pytest.param(
+        "Syria's Vice President Farouk al-Sharaa met Vladimir Putin in Moscow.",
+        {("Farouk al-Sharaa", "metWith", "Vladimir Putin")},
+        id="a-vice-president-leads-nothing",
+    ),
 ]
 
 
