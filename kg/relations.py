@@ -160,6 +160,29 @@ def _place_of(args: Arguments, token: Token, rule: RelationRule) -> list[tuple[s
     return [(key, tok) for key, tok in found if args.table.cls(key) in FAMILIES["Location"]]
 
 
+def _title_owners(noun: Token, leads: bool, args: Arguments) -> list[Token]:
+    """What a title's own modifiers name as its organisation or country ("Hamas commander",
+    "Turkey's president"); a leader's title that names an organisation leads it rather than
+    the country qualifying it ("Sudan's army chief" leads the army)."""
+    table = args.table
+    owners = [
+        c
+        for c in noun.children
+        if c.dep_ in ("poss", "compound", "amod", "nmod")
+        and args.key(c)
+        and table.protagonist(args.key(c))
+    ]
+    organisations = [
+        c
+        for c in noun.children
+        if c.dep_ == "compound"
+        and args.key(c)
+        and table.cls(args.key(c)) in FAMILIES["Organization"]
+    ]
+    by_country = any(table.cls(args.key(c)) in FAMILIES["Location"] for c in owners)
+    return organisations if leads and organisations and by_country else owners
+
+
 def _title_places(holders: list[Token], subject: Token, table: EntityTable) -> list[Token]:
     """The entities that modify a title's words ("Malian singer", "the Ukrainian town"),
     other than the one the title is of."""
@@ -551,27 +574,7 @@ class Extractor:
                         if objects:
                             yield pat, noun, [token], objects
                         continue
-                    owners = [
-                        c
-                        for c in noun.children
-                        if c.dep_ in ("poss", "compound", "amod", "nmod")
-                        and args.key(c)
-                        and table.protagonist(args.key(c))
-                    ]
-                    organisations = [
-                        c
-                        for c in noun.children
-                        if c.dep_ == "compound"
-                        and args.key(c)
-                        and table.cls(args.key(c)) in FAMILIES["Organization"]
-                    ]
-                    if (
-                        pat.relation == "leaderOf"
-                        and organisations
-                        and any(table.cls(args.key(c)) in FAMILIES["Location"] for c in owners)
-                    ):
-                        owners = organisations  # "Sudan's army chief" leads the army, not Sudan
-                    objects += owners
+                    objects += _title_owners(noun, pat.relation == "leaderOf", args)
                     if not objects and noun.dep_ == "compound" and noun.head == token:
                         objects += [
                             c
