@@ -560,8 +560,11 @@ class Extractor:
                 patterns = self._role_patterns(noun)
                 # "Hamas commander X" is "commander of Hamas", not also "commander in Hamas"
                 of_title = any("of" in pat.preps for pat in patterns)
+                # "Vice President X", "First Vice-President X": a word of the title's own
+                # noun phrase, which the parser may hang on the name rather than the title
                 deputy = any(
-                    t.lower_ in self.lexicon.deputies for t in noun.doc[max(noun.i - 3, 0) : noun.i]
+                    t.lower_ in self.lexicon.deputies and t.dep_ == "compound"
+                    for t in noun.doc[max(noun.i - 3, 0) : noun.i]
                 )
                 for pat in patterns:
                     rule = self.lexicon.relations[pat.relation]
