@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -201,9 +202,35 @@ def start_workers(config: BuildConfig) -> Future[Pool] | None:
 
 def _stop(pool: Future[Pool] | None) -> None:
     """Stop the worker processes of ``start_workers``, now or as soon as they have started,
-    without waiting for that (stopping them twice is harmless)."""
+    without waiting for that (stopping them twice is harmless).
+
+    They are stopped in a thread: processes that hold a pipeline take a third of a second
+    to end, which the steps after extraction need not wait for. ``_wait_stopped`` waits.
+    """
     if pool is not None:
-        pool.add_done_callback(_terminate)
+        pool.add_done_callback(_terminate_in_thread)
+
+
+_STOPPING: dict[int, threading.Thread] = {}  # by id of the pool's future
+_STOPPING_LOCK = threading.Lock()
+
+
+def _terminate_in_thread(pool: Future[Pool]) -> None:
+    with _STOPPING_LOCK:
+        if id(pool) in _STOPPING:
+            return
+        thread = _STOPPING[id(pool)] = threading.Thread(target=_terminate, args=(pool,))
+    thread.start()
+
+
+def _wait_stopped() -> None:
+    """Wait until the workers that ``_stop`` stopped are gone."""
+    while True:
+        with _STOPPING_LOCK:
+            if not _STOPPING:
+                return
+            _, thread = _STOPPING.popitem()
+        thread.join()
 
 
 def _terminate(pool: Future[Pool]) -> None:
@@ -364,6 +391,7 @@ def build(
             report = build_into(store, paths, out, config, store_path != "memory", pool)
     finally:
         _stop(pool)
+        _wait_stopped()
     _write_errors(out, report)
     return report
 
@@ -457,6 +485,7 @@ def build_into(
     del entities, iri_of  # the outputs read the store; these grow with the corpus
     start = report.step("store", start)
     if out is not None:
+        _wait_stopped()  # no worker holds a pipeline while the outputs, which grow, are drawn
         write_outputs(store, out, config)
         report.step("outputs", start)
     stats = _stats(store, out)
