@@ -83,6 +83,11 @@ class EntityTable:
     def key_of(self, token: Token) -> str | None:
         return self.token_key.get(token.i)
 
+    def cls_of(self, token: Token) -> str | None:
+        """The class of the entity ``token`` names, if any."""
+        key = self.token_key.get(token.i)
+        return None if key is None else self.cls(key)
+
     def cls(self, key: str) -> str:
         """The class with most votes, after the kind of entity (place, person, organisation,
         social group) with most votes: "Region" and "City" votes both say "a place". Ties go
@@ -302,11 +307,12 @@ def _collectives(doc: Doc, table: EntityTable, lexicon: Lexicon, named: set[int]
         compounds = [t for t in modifiers if t.dep_ == "compound"]
         named_after = [] if compounds else _groups_named_after(token)
         groups = _named_groups_in(compounds or named_after, table, named)
-        if cls == "ArmedGroup" and len(groups) == 1:
+        if cls in ("ArmedGroup", "Government") and len(groups) == 1:
             # "Boko Haram fighters", "M23 rebels", "fighters of the Fano militia": the group
-            # "Fighters" of "fighters of the Fano militia" refers to Fano without naming it
+            # "Fighters" of "fighters of the Fano militia" refers to Fano without naming it;
+            # "the Taliban government", "the Houthi administration": the group that governs
             name = None if named_after else original_text(span)
-            table.add(span, groups.pop(), name, cls, 0.5)
+            table.add(span, groups.pop(), name, "ArmedGroup", 0.5)
             continue
         place = cls in FAMILIES["Location"]
         if place and not any(_describes(t) for t in modifiers):

@@ -727,6 +727,7 @@ class Extractor:
             ):
                 continue  # only the last token of a mention carries its attachments
             cls = table.cls(key)
+            seat = self.lexicon.collective_heads.get(token.lemma_.lower()) == "Government"
             for pat in self.pairs:
                 if cls in FAMILIES[pat.head]:
                     objects = _prep_objects([token], pat.preps)
@@ -736,6 +737,13 @@ class Extractor:
                         yield pat, token, [token], objects
                     if pat.head != "Person":  # "met Putin in Moscow" says nothing of Putin
                         yield from _attached_right(pat, token)
+                elif seat and pat.head == "Institution":
+                    # "the Taliban government in Kabul", "the government in Damascus": who
+                    # governs is based where the government sits; "Assad's regime in Syria"
+                    # says whose regime it is, not where it sits
+                    objects = _prep_objects([token], pat.preps)
+                    if objects := [o for o in objects if table.cls_of(o) != "Country"]:
+                        yield pat, token, [token], objects
             for pat in self.appositions:
                 if cls not in FAMILIES[pat.head]:
                     continue

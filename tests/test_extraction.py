@@ -648,6 +648,22 @@ CASES = [
         id="hideouts-of-a-group-in-a-place-are-both",
     ),
     pytest.param(
+        "A spokesman for the Houthi administration in Sanaa, Mohammed Abdulsalam, rejected the"
+        " proposal.",
+        {("Houthi administration", "basedIn", "Sanaa")},
+        id="a-group-s-government-is-based-where-it-sits",
+    ),
+    pytest.param(
+        "The government in Khartoum rejected the ceasefire.",
+        {("government", "basedIn", "Khartoum")},
+        id="the-government-in-a-city-sits-there",
+    ),
+    pytest.param(
+        "Opposition leaders vowed to topple the regime in Venezuela.",
+        {("Opposition", "opposes", "regime")},
+        id="a-regime-in-a-country-is-that-country-s-not-based-there",
+    ),
+    pytest.param(
         "Iran has sheltered Houthi commanders for years.",
         {("Iran", "supports", "Houthi")},
         id="sheltering-supports",
@@ -715,6 +731,15 @@ def test_coreference_lowers_confidence(extract_relations) -> None:
     via_pronoun = extract_relations("Yoweri Museveni flew to Nairobi. He met with William Ruto.")
     key = ("Yoweri Museveni", "metWith", "William Ruto")
     assert via_pronoun[key].confidence < direct[key].confidence
+
+
+def test_a_government_noun_after_a_group_s_name_is_the_group(extract_article) -> None:
+    """"the Taliban government", "Hamas authorities": the group that governs, not a
+    government of its own."""
+    extraction = extract_article("Hamas authorities in Gaza said the strike killed 12 people.")
+    keys = {entity.key for entity in extraction.entities}
+    assert "g:hamas" in keys
+    assert not any(key.startswith("c:government") for key in keys)
 
 
 def test_acronym_names_the_same_entity(extract_article) -> None:
