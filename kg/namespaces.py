@@ -5,6 +5,9 @@
 named graphs. IRIs under ``KGR`` are derived from content only, so a rebuild mints the same.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import pyoxigraph as ox
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, SKOS, XSD
@@ -16,24 +19,25 @@ __all__ = ["DCTERMS", "KG", "KGR", "PROV", "RDF", "RDFS", "SDO", "SKOS", "Terms"
 
 
 class Terms:
-    """The IRIs of a namespace as pyoxigraph terms, each made once: ``Terms(KG).evidence``,
-    ``Terms(KG)["captured"]``.
+    """The IRIs of a namespace as pyoxigraph terms (or as ``make`` makes them from the
+    IRI), each made once: ``Terms(KG).evidence``, ``Terms(KG)["captured"]``.
 
     The store is written in pyoxigraph terms; an rdflib namespace makes a new term, and
     checks it, at every access, which cost more than the rest of making a quad.
     """
 
-    def __init__(self, namespace: str) -> None:
+    def __init__(self, namespace: str, make: Callable[[str], Any] = ox.NamedNode) -> None:
         self._namespace = str(namespace)
-        self._made: dict[str, ox.NamedNode] = {}
+        self._make = make
+        self._made: dict[str, Any] = {}
 
-    def __getitem__(self, name: str) -> ox.NamedNode:
+    def __getitem__(self, name: str) -> Any:
         term = self._made.get(name)
         if term is None:
-            term = self._made[name] = ox.NamedNode(self._namespace + name)
+            term = self._made[name] = self._make(self._namespace + name)
         return term
 
-    def __getattr__(self, name: str) -> ox.NamedNode:
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
         term = self[name]

@@ -546,13 +546,13 @@ def write_store(
     """
     import pyoxigraph as ox
 
-    from kg.rdf import article_quads, direct_quads, entity_quads
+    from kg.rdf import article_nquads, direct_quads, entity_quads
 
     unchanged = unchanged or {}
     direct: set[ox.Quad] = set()  # many articles state the same relation
     digests: dict[str, str] = {}
 
-    def changed() -> Iterator[tuple[str, Iterator]]:
+    def changed() -> Iterator[tuple[str, str]]:
         for ex in corpus:
             keys = sorted({e.key for e in ex.entities})
             iris = [(key, iri_of[(ex.article.id, key)]) for key in keys]
@@ -561,7 +561,7 @@ def write_store(
             makings = json.dumps([ex.article.content_hash, iris])
             digest = digests[ex.article.id] = hashlib.sha256(makings.encode()).hexdigest()
             if unchanged.get(ex.article.id) != digest:
-                yield ex.article.id, article_quads(ex, local)
+                yield ex.article.id, article_nquads(ex, local)
 
     store.replace_articles(changed())
     store.replace_graph("entities", entity_quads(entities))

@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,10 +26,8 @@ from kg.lexicon import ONTOLOGY_DIR
 from kg.namespaces import DCTERMS, KG, KGR, PROV, RDF, RDFS, SDO, SKOS, XSD, Terms
 from kg.records import Assertion, Entity, Extraction, Figure
 
-# The namespaces that quads are made of, as pyoxigraph terms.
-_DCTERMS, _KG, _PROV, _RDF, _RDFS, _SDO, _SKOS, _XSD = map(
-    Terms, (DCTERMS, KG, PROV, RDF, RDFS, SDO, SKOS, XSD)
-)
+# The namespaces that the shared graphs' quads are made of, as pyoxigraph terms.
+_KG, _RDF, _RDFS, _SKOS, _XSD = map(Terms, (KG, RDF, RDFS, SKOS, XSD))
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/newskg/ontology")
 # The exported graph.ttl describes itself as this node, which owl:imports the ontology.
@@ -98,117 +95,142 @@ def statement_iri(
 
 
 def figure_iri(article_id: str, measure: str, value: float, start: int) -> URIRef:
-    return KGR["figure/" + _digest(article_id, measure, _decimal(value).value, start)]
+    return KGR["figure/" + _digest(article_id, measure, _decimal(value), start)]
 
 
-def _decimal(value: float) -> ox.Literal:
-    """An xsd:decimal in the canonical form Oxigraph keeps ("280000", "0.85"), so that the
-    on-disk and in-memory stores export the same bytes."""
+def _decimal(value: float) -> str:
+    """The lexical form of an xsd:decimal in the canonical form Oxigraph keeps ("280000",
+    "0.85"), so that the on-disk and in-memory stores export the same bytes."""
     text = format(Decimal(str(value)), "f")
     text = text.rstrip("0").rstrip(".") if "." in text else text
-    return ox.Literal(text or "0", datatype=_XSD.decimal)
+    return text or "0"
 
 
-def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_XSD.integer)
+def _date(value: str) -> str:
+    """The lexical form of an ISO date; a malformed one raises rather than store an
+    ill-typed literal."""
+    return date.fromisoformat(value).isoformat()
 
 
-def _date(value: str) -> ox.Literal:
-    """An ISO date as xsd:date; a malformed one raises rather than store an ill-typed literal."""
-    return ox.Literal(date.fromisoformat(value).isoformat(), datatype=_XSD.date)
+# --- article graphs, written as N-Quads text ---------------------------------------------
+# Oxigraph's bulk loader reads text: writing the text directly costs a third of making
+# pyoxigraph quads (about 3 µs each with a literal) and serializing them.
 
 
-def _evidence_pairs(
-    item: Assertion | Figure, article: ox.NamedNode
-) -> Iterator[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]:
+def _ref(iri: str) -> str:
+    """An IRI as N-Quads writes it."""
+    return f"<{iri}>"
+
+
+_kg, _rdf, _prov, _sdo, _dcterms, _xsd = (
+    Terms(namespace, _ref) for namespace in (KG, RDF, PROV, SDO, DCTERMS, XSD)
+)
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _literal(value: str, datatype: str | None = None) -> str:
+    """A literal as N-Quads writes it: a string, or the lexical form of ``datatype``."""
+    quoted = f'"{value.translate(_ESCAPES)}"'
+    return quoted if datatype is None else f"{quoted}^^{datatype}"
+
+
+def _evidence_pairs(item: Assertion | Figure, article: str) -> Iterator[tuple[str, str]]:
     """Predicate/object pairs that statements and figures share."""
-    yield _KG.evidence, ox.Literal(item.evidence)
-    yield _KG.charStart, _integer(item.start)
-    yield _KG.charEnd, _integer(item.end)
+    yield _kg.evidence, _literal(item.evidence)
+    yield _kg.charStart, _literal(str(item.start), _xsd.integer)
+    yield _kg.charEnd, _literal(str(item.end), _xsd.integer)
     if item.date:
-        yield _KG.eventDate, _date(item.date)
+        yield _kg.eventDate, _literal(_date(item.date), _xsd.date)
     if item.source_name:
-        yield _KG.reportedBy, ox.Literal(item.source_name)
-    yield _PROV.wasDerivedFrom, article
+        yield _kg.reportedBy, _literal(item.source_name)
+    yield _prov.wasDerivedFrom, article
+
+
+def article_nquads(ex: Extraction, iri_of: Mapping[str, ox.NamedNode]) -> str:
+    """Everything of one article in its named graph, as N-Quads text: the article, its
+    statements and figures.
+
+    ``iri_of`` maps the article's LocalEntity keys to resolved entity IRIs. Statements
+    that would get the same IRI are written once (the most confident one).
+    """
+    g = _ref(article_graph_iri(ex.article.id))
+    refs = {key: str(node) for key, node in iri_of.items()}
+    return "".join(f"{s} {p} {o} {g} .\n" for s, p, o in _article_triples(ex, iri_of, refs))
 
 
 def article_quads(ex: Extraction, iri_of: Mapping[str, ox.NamedNode]) -> Iterator[ox.Quad]:
-    """Everything of one article in its named graph: the article, statements, figures.
+    """``article_nquads`` as pyoxigraph quads."""
+    return iter(ox.parse(article_nquads(ex, iri_of), format=ox.RdfFormat.N_QUADS))
 
-    ``iri_of`` maps the article's LocalEntity keys to resolved entity IRIs. Statements
-    that would get the same IRI are emitted once (the most confident one).
-    """
+
+def _article_triples(
+    ex: Extraction, iri_of: Mapping[str, ox.NamedNode], refs: Mapping[str, str]
+) -> Iterator[tuple[str, str, str]]:
     art = ex.article
-    g = ox.NamedNode(article_graph_iri(art.id))
-    a = ox.NamedNode(article_iri(art.id))
-
-    def triples() -> Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
-        yield a, _RDF.type, _SDO.NewsArticle
-        yield a, _DCTERMS.identifier, ox.Literal(art.id)
-        yield a, _DCTERMS.source, ox.Literal(art.source)
-        if art.content_hash:
-            yield a, _KG.contentHash, ox.Literal(art.content_hash)
-        if art.title:
-            yield a, _DCTERMS.title, ox.Literal(art.title)
-        if art.date:
-            yield a, _SDO.datePublished, _date(art.date)
-        if art.publisher:
-            yield a, _DCTERMS.publisher, ox.Literal(art.publisher)
-        if art.url:
-            yield a, _SDO.url, ox.Literal(art.url, datatype=_XSD.anyURI)
-        for entity in sorted({iri_of[e.key] for e in ex.entities}, key=attrgetter("value")):
-            yield a, _SDO.mentions, entity
-        yield from _statement_triples(ex, iri_of, a)
-        yield from _figure_triples(ex, iri_of, a)
-
-    for s, p, o in triples():
-        yield ox.Quad(s, p, o, g)
+    a = _ref(article_iri(art.id))
+    yield a, _rdf.type, _sdo.NewsArticle
+    yield a, _dcterms.identifier, _literal(art.id)
+    yield a, _dcterms.source, _literal(art.source)
+    if art.content_hash:
+        yield a, _kg.contentHash, _literal(art.content_hash)
+    if art.title:
+        yield a, _dcterms.title, _literal(art.title)
+    if art.date:
+        yield a, _sdo.datePublished, _literal(_date(art.date), _xsd.date)
+    if art.publisher:
+        yield a, _dcterms.publisher, _literal(art.publisher)
+    if art.url:
+        yield a, _sdo.url, _literal(art.url, _xsd.anyURI)
+    for entity in sorted({iri_of[e.key].value for e in ex.entities}):
+        yield a, _sdo.mentions, _ref(entity)
+    yield from _statement_triples(ex, iri_of, refs, a)
+    yield from _figure_triples(ex, refs, a)
 
 
 def _statement_triples(
-    ex: Extraction, iri_of: Mapping[str, ox.NamedNode], article: ox.NamedNode
-) -> Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+    ex: Extraction, iri_of: Mapping[str, ox.NamedNode], refs: Mapping[str, str], article: str
+) -> Iterator[tuple[str, str, str]]:
     seen: set[URIRef] = set()
     for asr in sorted(ex.assertions, key=lambda x: -x.confidence):
-        s, o = iri_of[asr.subject], iri_of[asr.object]
-        iri = statement_iri(ex.article.id, s.value, asr.relation, o.value, asr.modality, asr.start)
+        s, o = iri_of[asr.subject].value, iri_of[asr.object].value
+        iri = statement_iri(ex.article.id, s, asr.relation, o, asr.modality, asr.start)
         if iri in seen:
             continue
         seen.add(iri)
-        node = ox.NamedNode(iri)
-        yield node, _RDF.type, _RDF.Statement
-        yield node, _RDF.subject, s
-        yield node, _RDF.predicate, _KG[asr.relation]
-        yield node, _RDF.object, o
-        yield node, _KG.modality, _KG[asr.modality]
-        yield node, _KG.confidence, _decimal(round(asr.confidence, 3))
-        yield node, _KG.pattern, ox.Literal(asr.pattern)
+        node = _ref(iri)
+        yield node, _rdf.type, _rdf.Statement
+        yield node, _rdf.subject, refs[asr.subject]
+        yield node, _rdf.predicate, _kg[asr.relation]
+        yield node, _rdf.object, refs[asr.object]
+        yield node, _kg.modality, _kg[asr.modality]
+        yield node, _kg.confidence, _literal(_decimal(round(asr.confidence, 3)), _xsd.decimal)
+        yield node, _kg.pattern, _literal(asr.pattern)
         if asr.source:
-            yield node, _PROV.wasAttributedTo, iri_of[asr.source]
+            yield node, _prov.wasAttributedTo, refs[asr.source]
         for p, value in _evidence_pairs(asr, article):
             yield node, p, value
 
 
 def _figure_triples(
-    ex: Extraction, iri_of: Mapping[str, ox.NamedNode], article: ox.NamedNode
-) -> Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+    ex: Extraction, refs: Mapping[str, str], article: str
+) -> Iterator[tuple[str, str, str]]:
     seen: set[URIRef] = set()
     for fig in ex.figures:
         iri = figure_iri(ex.article.id, fig.measure, fig.value, fig.start)
         if iri in seen:
             continue
         seen.add(iri)
-        node = ox.NamedNode(iri)
-        yield node, _RDF.type, _KG.Figure
-        yield node, _KG.measure, ox.Literal(fig.measure)
-        yield node, _RDF.value, _decimal(fig.value)
-        yield node, _SDO.unitText, ox.Literal(fig.unit)
+        node = _ref(iri)
+        yield node, _rdf.type, _kg.Figure
+        yield node, _kg.measure, _literal(fig.measure)
+        yield node, _rdf.value, _literal(_decimal(fig.value), _xsd.decimal)
+        yield node, _sdo.unitText, _literal(fig.unit)
         if fig.qualifier:
-            yield node, _KG.qualifier, ox.Literal(fig.qualifier)
+            yield node, _kg.qualifier, _literal(fig.qualifier)
         if fig.place:
-            yield node, _KG.place, iri_of[fig.place]
+            yield node, _kg.place, refs[fig.place]
         if fig.source:
-            yield node, _PROV.wasAttributedTo, iri_of[fig.source]
+            yield node, _prov.wasAttributedTo, refs[fig.source]
         for p, value in _evidence_pairs(fig, article):
             yield node, p, value
 
@@ -221,7 +243,8 @@ def entity_quads(entities: Iterable[Entity]) -> Iterator[ox.Quad]:
         node = ox.NamedNode(entity.iri)
         yield ox.Quad(node, _RDF.type, _KG[entity.cls], g)
         yield ox.Quad(node, _RDFS.label, ox.Literal(entity.label), g)
-        yield ox.Quad(node, _KG.articleCount, _integer(len(entity.articles)), g)
+        articles = ox.Literal(str(len(entity.articles)), datatype=_XSD.integer)
+        yield ox.Quad(node, _KG.articleCount, articles, g)
         for alt in sorted(set(entity.alt_labels) - {entity.label}):
             yield ox.Quad(node, _SKOS.altLabel, ox.Literal(alt), g)
         if entity.gazetteer_id:

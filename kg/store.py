@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
@@ -49,9 +50,10 @@ EXPORT_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
-# Quads per batch when new article graphs are added in bulk: bigger batches are no faster,
-# and a batch is held in memory until it is written.
-BATCH_QUADS = 50_000
+# Characters of N-Quads per batch when new article graphs are added in bulk (about 25,000
+# quads): bigger batches are no faster, and a batch is held in memory until it is written.
+BATCH_CHARS = 5_000_000
+WRITERS = 2  # threads that write batches
 # Every graph but the ontology, which the Turtle export imports rather than copies.
 _DATA = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}>)"
 _DATA_TRIPLES = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_DATA} }}"
@@ -71,6 +73,17 @@ def gather(graph: URIRef, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         if quad.graph_name != name:
             raise ValueError(f"quad for graph {quad.graph_name} given to replace graph {name}")
     return gathered
+
+
+def _parse(text: str) -> list[ox.Quad]:
+    return list(ox.parse(text, format=ox.RdfFormat.N_QUADS))
+
+
+def _check_graph(graph: URIRef, text: str) -> None:
+    """Refuse N-Quads ``text`` with a line outside graph ``graph``: a line ends with its
+    graph, and no term holds a line break (N-Quads escapes them)."""
+    if text.count("\n") != text.count(f" <{graph}> .\n"):
+        raise ValueError(f"N-Quads given to replace graph <{graph}> hold quads of other graphs")
 
 
 class _OxTerms(dict):
@@ -155,47 +168,45 @@ class Store:
         """Swap the named graph of one article for ``quads``, all or nothing."""
         self._replace(article_graph_iri(article_id), quads)
 
-    def replace_articles(self, articles: Iterable[tuple[str, Iterable[ox.Quad]]]) -> None:
-        """``replace_article`` for many (article id, quads): each article all or nothing.
+    def replace_articles(self, articles: Iterable[tuple[str, str]]) -> None:
+        """``replace_article`` for many articles, each given as (article id, N-Quads text of
+        its graph, as ``kg.rdf.article_nquads`` writes it): each article all or nothing.
 
         In Oxigraph, articles not stored yet are added in batches of whole articles by
         Oxigraph's bulk loader, which writes a batch as sorted index files and adds them to
         the store at once (a ``kill -9`` midway leaves none of the batch): half the cost of
-        a transaction. A second thread writes each batch while this one makes the next,
-        and one batch waits at most (see ``_bulk_add``).
+        a transaction. It reads text without Python's lock, so two threads write batches
+        while this one reads the next articles; two batches wait at most.
         """
         if self._oxigraph is None:
-            for article_id, quads in articles:
-                self.replace_article(article_id, quads)
+            for article_id, text in articles:
+                self.replace_article(article_id, _parse(text))
             return
-        batch: list[ox.Quad] = []
-        with ThreadPoolExecutor(1) as writer:
-            written: Future[None] | None = None
-            for article_id, quads in articles:
+        batch: list[str] = []
+        size = 0
+        with ThreadPoolExecutor(WRITERS) as writer:
+            writing: deque[Future[None]] = deque()
+            for article_id, text in articles:
                 graph = article_graph_iri(article_id)
                 if self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
-                    self._replace(graph, quads)
+                    self._replace(graph, _parse(text))
                     continue
-                batch += gather(graph, quads)
-                if len(batch) >= BATCH_QUADS:
-                    if written is not None:
-                        written.result()  # raises what the writer raised
-                    written, batch = writer.submit(self._bulk_add, batch), []
-            if written is not None:
+                _check_graph(graph, text)
+                batch.append(text)
+                size += len(text)
+                if size >= BATCH_CHARS:
+                    if len(writing) == WRITERS:
+                        writing.popleft().result()  # raises what the writer raised
+                    writing.append(writer.submit(self._bulk_add, "".join(batch)))
+                    batch, size = [], 0
+            if batch:
+                writing.append(writer.submit(self._bulk_add, "".join(batch)))
+            for written in writing:
                 written.result()
-        if batch:
-            self._bulk_add(batch)
 
-    def _bulk_add(self, quads: list[ox.Quad]) -> None:
-        """Add ``quads`` to Oxigraph with its bulk loader, handed over as N-Quads text.
-
-        Oxigraph parses text without Python's lock, but holds the lock all the while it
-        takes Python quads (``bulk_extend``), which kept the thread that makes the next
-        batch waiting: writing the text costs a twentieth of that. On 300 articles the
-        store step took 1.5-2.4 s against 2.0-2.6 s (six runs each).
-        """
+    def _bulk_add(self, text: str) -> None:
+        """Add N-Quads ``text`` to Oxigraph with its bulk loader."""
         assert self._oxigraph is not None
-        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
         self._oxigraph.bulk_load(text, format=ox.RdfFormat.N_QUADS)
 
     def remove_article(self, article_id: str) -> None:
@@ -225,7 +236,7 @@ class Store:
         elif not self._oxigraph.contains_named_graph(ox.NamedNode(graph)):
             # the bulk loader is atomic too, and holds no write buffers: a transaction
             # holds about 1.3 KB a quad until it is flushed
-            self._bulk_add(gather(graph, quads))
+            self._bulk_add(ox.serialize(gather(graph, quads), format=ox.RdfFormat.N_QUADS))
         else:
             # One SPARQL update is one Oxigraph transaction: a crash midway leaves the old
             # graph or the new one. It goes to the store itself, as rdflib's Dataset.update

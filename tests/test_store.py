@@ -23,6 +23,7 @@ from kg.rdf import (
     ONTOLOGY_IRI,
     article_graph_iri,
     article_iri,
+    article_nquads,
     article_quads,
     direct_quads,
     entity_quads,
@@ -133,9 +134,9 @@ def test_a_failure_while_producing_quads_keeps_the_old_graph(store: Store) -> No
 def test_batched_writes_store_every_article_whole(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Small batches: the writer thread adds some while the next are made; a failure while
+    """Small batches: the writer threads add some while the next are made; a failure while
     making one stops the build with every article before it whole and none after it."""
-    monkeypatch.setattr(kg.store, "BATCH_QUADS", 30)  # a batch every article or two
+    monkeypatch.setattr(kg.store, "BATCH_CHARS", 20_000)  # a batch every article or two
     extractions = [sample_extraction(f"{i:03}_batch") for i in range(6)]
     expected = Store.open(None)
     for ex in extractions:
@@ -145,7 +146,7 @@ def test_batched_writes_store_every_article_whole(
         for i, ex in enumerate(extractions):
             if i == fail_at:
                 raise RuntimeError("extraction crashed")
-            yield ex.article.id, article_quads(ex, iri_map(ex))
+            yield ex.article.id, article_nquads(ex, iri_map(ex))
 
     with pytest.raises(RuntimeError):
         store.replace_articles(articles(fail_at=4))
@@ -223,14 +224,14 @@ def test_kill_9_midway_leaves_the_article_whole(tmp_path: Path) -> None:
 
 
 BULK_KILLED_CHILD = """
-import io, os, signal, sys
+import io, itertools, os, signal, sys, threading
 sys.path.insert(0, sys.argv[2])
 from test_rdf import iri_map, sample_extraction
 import kg.store
-from kg.rdf import article_quads
+from kg.rdf import article_nquads
 from kg.store import Store
 
-kg.store.BATCH_QUADS = int(sys.argv[3])
+kg.store.BATCH_CHARS = int(sys.argv[3])
 store = Store.open(sys.argv[1])
 extractions = [sample_extraction(f"{i:05}_bulk") for i in range(int(sys.argv[4]))]
 
@@ -240,7 +241,7 @@ class KilledMidway(io.RawIOBase):
     Oxigraph asks for more: no timing decides where the kill lands.\"\"\"
 
     def __init__(self, text):
-        lines = text.splitlines(keepends=True)
+        lines = text.encode().splitlines(keepends=True)
         middle = len(lines) // 2
         while lines[middle].rsplit(b" ", 2)[1] != lines[middle - 1].rsplit(b" ", 2)[1]:
             middle += 1
@@ -258,22 +259,30 @@ class KilledMidway(io.RawIOBase):
 
 
 class Dying:
-    \"\"\"Oxigraph, killed in the middle of its second bulk write.\"\"\"
+    \"\"\"Oxigraph, killed in the middle of its second bulk write once the first is written;
+    the writes after it wait for the kill (the writer threads would run them together).\"\"\"
 
     def __init__(self, real):
-        self.real, self.writes = real, 0
+        self.real, self.writes, self.first = real, itertools.count(1), threading.Event()
 
     def __getattr__(self, name):
         return getattr(self.real, name)
 
     def bulk_load(self, text, format):
-        self.writes += 1
-        self.real.bulk_load(KilledMidway(text) if self.writes == 2 else text, format=format)
-        print("written", flush=True)
+        write = next(self.writes)
+        if write == 1:
+            self.real.bulk_load(text, format=format)
+            print("written", flush=True)
+            self.first.set()
+        elif write == 2:
+            self.first.wait()
+            self.real.bulk_load(KilledMidway(text), format=format)
+        else:
+            threading.Event().wait()
 
 
 store._oxigraph = Dying(store._oxigraph)
-store.replace_articles((ex.article.id, article_quads(ex, iri_map(ex))) for ex in extractions)
+store.replace_articles((ex.article.id, article_nquads(ex, iri_map(ex))) for ex in extractions)
 """
 
 
@@ -281,7 +290,7 @@ def test_kill_9_during_a_bulk_write_leaves_whole_articles(tmp_path: Path) -> Non
     """New articles go in by Oxigraph's bulk loader, a batch at a time: a build killed
     while a batch is written keeps the batches before it and none of that one, and the
     re-run completes the store."""
-    batch, articles = 20_000, 1_000  # about 40 quads an article: two batches and a half
+    batch, articles = 4_000_000, 1_000  # about 14,000 characters an article: 3.4 batches
     extractions = [sample_extraction(f"{i:05}_bulk") for i in range(articles)]
     path = tmp_path / "store"
     child = subprocess.run(
@@ -300,7 +309,7 @@ def test_kill_9_during_a_bulk_write_leaves_whole_articles(tmp_path: Path) -> Non
         [(quads,)] = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert int(quads) == per_article * len(stored)
         assert sorted(stored) == [ex.article.id for ex in extractions[: len(stored)]]
-        store.replace_articles((e.article.id, article_quads(e, iri_map(e))) for e in extractions)
+        store.replace_articles((e.article.id, article_nquads(e, iri_map(e))) for e in extractions)
         assert len(store.article_hashes()) == articles
         [(quads,)] = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert int(quads) == per_article * articles
