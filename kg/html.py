@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from kg.network import RDFView, ViewEdge
 
 if TYPE_CHECKING:
     from IPython.display import HTML
+    from jinja2 import Template
 
 STATIC = Path(__file__).resolve().parent / "static"
 HIDDEN_BY_DEFAULT = ("hypothetical", "negated")
@@ -347,6 +349,14 @@ def _view_chunks(
     return _page(_view_drawing(view, nodes, edges), ranks, title, notice, totals)
 
 
+@cache
+def page_template() -> Template:
+    """pyvis's page template, compiled once: each new ``Network`` compiles it again (a tenth
+    of a second), and a build compiles it while the workers parse."""
+    net = Network()
+    return net.templateEnv.get_template(net.path)
+
+
 def _page(
     drawing: _Drawing,
     ranks: dict[Any, float],
@@ -363,6 +373,7 @@ def _page(
     for u, v, attrs in vis_edges:
         net.add_edge(u, v, **attrs)
     net.options = _options(len(vis_nodes))  # a dict: pyvis writes it as JSON
+    net.template = page_template()
     page = net.generate_html()
     del net, vis_nodes, vis_edges  # pyvis keeps a copy of the page
 

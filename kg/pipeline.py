@@ -451,13 +451,18 @@ def build_into(
     # pipeline load.
     workers = min(config.workers, -(-len(todo) // TASK_SIZE))
     fresh = extract_to_cache(todo, replace(config, workers=workers), cache, pool) if todo else ()
-    # Imported once there is work (NetworkX, lxml: a second), while the workers that just
+    # Imported once there is work (NetworkX, pyvis: a second), while the workers that just
     # started load the pipeline: on two cores that overlaps the two start-ups. SciPy's
-    # sparse matrices too (0.15 s), which NetworkX's PageRank would import in the outputs step.
+    # sparse matrices too (0.15 s), which NetworkX's PageRank would import in the outputs
+    # step, and the page's template (0.1 s), which it would compile.
     import scipy.sparse  # noqa: F401
 
+    from kg.html import page_template
     from kg.outputs import write_outputs
     from kg.resolve import resolve
+
+    if out is not None:
+        page_template()
 
     for article_id, entities in _progress(fresh, len(todo), config.quiet):
         entities_of[article_id] = shared_strings(entities)
