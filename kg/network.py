@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property, partial
 from itertools import groupby
+from threading import Lock
 from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
@@ -206,6 +207,8 @@ class RDFView:
         # A filter, not VALUES: rdflib cannot evaluate an empty VALUES block.
         kept = ", ".join(KG[m].n3() for m in MODALITIES if m in keep)
         self._modalities = f"FILTER(?modality IN ({kept}))"
+        self._counting = Lock()
+        self._articles_counted: int | None = None
 
     def _rows(self, query: str, restrict: str = "", ordered: bool = False) -> Iterable[Any]:
         """The rows of ``query`` (its ``{restrict}`` filled in) as plain strings; sorted if
@@ -350,9 +353,13 @@ class RDFView:
         return H
 
     def article_count(self) -> int:
-        """How many articles state a statement of a kept modality or mention an entity."""
-        [(n,)] = self._rows(_ARTICLES, self._modalities)
-        return int(n)
+        """How many articles state a statement of a kept modality or mention an entity;
+        counted once, so that a thread may count them ahead of the caller."""
+        with self._counting:
+            if self._articles_counted is None:
+                [(n,)] = self._rows(_ARTICLES, self._modalities)
+                self._articles_counted = int(n)
+            return self._articles_counted
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """Every node and statement as one multigraph (see ``to_networkx``)."""

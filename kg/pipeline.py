@@ -454,13 +454,15 @@ def build_into(
     # Imported once there is work (NetworkX, pyvis: a second), while the workers that just
     # started load the pipeline: on two cores that overlaps the two start-ups. SciPy's
     # sparse matrices too (0.15 s), which NetworkX's PageRank would import in the outputs
-    # step, and the page's template (0.1 s), which it would compile.
+    # step, the page's template (0.1 s), which it would compile, and the ontology's quads.
     import scipy.sparse  # noqa: F401
 
     from kg.html import page_template
     from kg.outputs import write_outputs
     from kg.resolve import resolve
+    from kg.store import ontology_quads
 
+    ontology_quads()
     if out is not None:
         page_template()
 

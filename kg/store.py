@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from types import TracebackType
@@ -73,6 +74,23 @@ def gather(graph: URIRef, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         if quad.graph_name != name:
             raise ValueError(f"quad for graph {quad.graph_name} given to replace graph {name}")
     return gathered
+
+
+def ontology_quads() -> tuple[ox.Quad, ...]:
+    """ontology/kg.ttl as the quads of its graph in the store, made once for each content of
+    the file (a build makes them while the workers parse)."""
+    return _ontology_quads(ontology_path("kg.ttl").read_bytes())
+
+
+@cache
+def _ontology_quads(turtle: bytes) -> tuple[ox.Quad, ...]:
+    # The store holds no blank nodes (SPARQL's DELETE DATA refuses them), so the
+    # ontology's owl:unionOf lists get stable skolem IRIs from their canonical labels.
+    ontology = Graph()
+    ontology += to_canonical_graph(Graph().parse(data=turtle, format="turtle"))
+    skolem = ontology.skolemize(authority=str(KGR), basepath="genid/")
+    name, terms = ox.NamedNode(ONTOLOGY_GRAPH), _OxTerms()
+    return tuple(ox.Quad(terms[s], terms[p], terms[o], name) for s, p, o in skolem)
 
 
 def _parse(text: str) -> list[ox.Quad]:
@@ -218,15 +236,7 @@ class Store:
 
     def load_ontology(self) -> None:
         """Put ontology/kg.ttl into its own graph so that queries can use its labels."""
-        # The store holds no blank nodes (SPARQL's DELETE DATA refuses them), so the
-        # ontology's owl:unionOf lists get stable skolem IRIs from their canonical labels.
-        ontology = Graph()
-        ontology += to_canonical_graph(Graph().parse(ontology_path("kg.ttl")))
-        skolem = ontology.skolemize(authority=str(KGR), basepath="genid/")
-        name, terms = ox.NamedNode(ONTOLOGY_GRAPH), _OxTerms()
-        self._replace(
-            ONTOLOGY_GRAPH, (ox.Quad(terms[s], terms[p], terms[o], name) for s, p, o in skolem)
-        )
+        self._replace(ONTOLOGY_GRAPH, ontology_quads())
 
     def _replace(self, graph: URIRef, quads: Iterable[ox.Quad]) -> None:
         if self._oxigraph is None:
