@@ -169,6 +169,13 @@ def test_replace_graph_refuses_quads_of_another_graph(store: Store) -> None:
         store.replace_graph("entities", article_quads(ex, iri_map(ex)))
 
 
+def test_replace_articles_refuses_text_of_another_article(store: Store) -> None:
+    ex, other = sample_extraction(), sample_extraction("001_other")
+    with pytest.raises(ValueError, match="graph"):
+        store.replace_articles([(ex.article.id, article_nquads(other, iri_map(other)))])
+    assert store.article_hashes() == {}
+
+
 def test_oxigraph_writes_never_go_through_rdflib_sparql(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
