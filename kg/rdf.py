@@ -1,7 +1,8 @@
 """Pure mapping from pipeline records to RDF quads, exactly as docs/rdf-model.md lays out.
 
-Nothing here touches a store: the functions yield pyoxigraph quads, which the store
-writes as they are (each article's graph whole or not at all), and a rebuild of the same
+Nothing here touches a store: an article's graph comes as N-Quads text (what Oxigraph's
+bulk loader reads), the shared graphs as pyoxigraph quads; the store writes them as they
+are (each article's graph whole or not at all), and a rebuild of the same
 input mints the same IRIs (they are derived from content only). ``to_rdflib`` and
 ``to_oxigraph`` turn a term of one library into the other's. The IRI helpers return
 rdflib terms, as the rest of the package and notebooks use them.
