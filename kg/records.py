@@ -173,5 +173,4 @@ class Entity:
     cls: str
     alt_labels: list[str]
     articles: list[str]  # ids of the articles that mention it
-    members: list[tuple[str, str]]  # (article id, LocalEntity key) merged into it
     gazetteer_id: str | None = None

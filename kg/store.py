@@ -338,10 +338,15 @@ class Store:
         relations = counts("GRAPH ?g { ?st a rdf:Statement ; rdf:predicate ?key }")
         modalities = counts("GRAPH ?g { ?st a rdf:Statement ; kg:modality ?key }")
         figures = counts("GRAPH ?g { ?f a kg:Figure ; kg:measure ?key }")
-        per_article = counts(
-            """GRAPH ?g { ?a a schema:NewsArticle ; dcterms:identifier ?key .
-                          OPTIONAL { ?st a rdf:Statement ; prov:wasDerivedFrom ?a } }"""
-        )
+        # An article's statements are those of its graph. Counted per graph and joined
+        # here: joined in SPARQL, Oxigraph held every statement in a hash table (140 MB
+        # for 10,000 articles).
+        statements = dict(self.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?st a rdf:Statement } } GROUP BY ?g"
+        ))
+        ids = self.select("SELECT ?key ?g WHERE { GRAPH ?g { ?a a schema:NewsArticle ; "
+                          "dcterms:identifier ?key } }")
+        per_article = dict(sorted((key, int(statements.get(g, 0))) for key, g in ids))
         return {
             "triples": int(triples),
             "articles": len(per_article),

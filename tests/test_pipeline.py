@@ -20,7 +20,7 @@ import pytest
 
 import kg
 from kg import pipeline
-from kg.pipeline import BuildConfig, BuildReport, build, remove
+from kg.pipeline import BuildConfig, BuildReport, _handed_over, build, remove
 from kg.store import Store
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "articles"
@@ -290,6 +290,16 @@ def test_the_longest_articles_are_extracted_first(tmp_path: Path) -> None:
         (articles / f"{name}.txt").write_text(sentence * sentences, encoding="utf-8")
     report = build([articles], tmp_path / "out", CONFIG)
     assert [i.split("_")[0] for i in report.extracted] == ["b", "c", "a"]
+
+
+def test_articles_to_extract_are_let_go_as_they_are_handed_over() -> None:
+    """The build holds no text that a worker already has."""
+    todo = ["first", "second", "third"]
+    handed = _handed_over(todo)
+    assert next(handed) == "first"
+    assert sorted(todo) == ["second", "third"]
+    assert list(handed) == ["second", "third"]
+    assert todo == []
 
 
 def test_other_model_extracts_again(copy: Built, spacy_nlp) -> None:

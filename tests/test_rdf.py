@@ -97,8 +97,7 @@ def uris(ex: Extraction) -> dict[str, URIRef]:
 def sample_entities(ex: Extraction) -> list[Entity]:
     iri_of = uris(ex)
     return [
-        Entity(str(iri_of[e.key]), e.name, e.cls, [e.name, e.key.upper()], [ex.article.id],
-               [(ex.article.id, e.key)])
+        Entity(str(iri_of[e.key]), e.name, e.cls, [e.name, e.key.upper()], [ex.article.id])
         for e in ex.entities
     ]
 
@@ -275,8 +274,8 @@ def test_entity_quads() -> None:
 
 
 def test_entity_quads_carry_the_gazetteer_id_when_known() -> None:
-    entity = Entity("https://w3id.org/newskg/id/entity/q1", "Hama", "City", [], [], [],
-                    gazetteer_id="Q1")
+    iri = "https://w3id.org/newskg/id/entity/q1"
+    entity = Entity(iri, "Hama", "City", [], [], gazetteer_id="Q1")
     g = graph_of(entity_quads([entity]))
     assert g.value(URIRef(entity.iri), KG.gazetteerId) == Literal("Q1")
 

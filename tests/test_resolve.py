@@ -48,7 +48,9 @@ def article(article_id: str, *keys: str) -> Extraction:
 
 
 def iris(*extractions: Extraction) -> dict[tuple[str, str], str]:
-    return resolve(extractions)[1]
+    """The IRI of each (article id, local key)."""
+    iri_of = resolve(extractions)[1]
+    return {(a, key): iri for a, keys in iri_of.items() for key, iri in keys.items()}
 
 
 def joined(extractions: list[Extraction], first: tuple[str, str], second: tuple[str, str]) -> bool:
@@ -59,7 +61,7 @@ def joined(extractions: list[Extraction], first: tuple[str, str], second: tuple[
 def test_gazetteer_ids_join_whatever_the_name() -> None:
     entities, iri_of = resolve([article("a", "g:rsf"), article("b", "g:rsf/long")])
     [rsf] = entities
-    assert rsf.iri == str(entity_iri("rsf")) == iri_of[("a", "g:rsf")] == iri_of[("b", "g:rsf")]
+    assert rsf.iri == str(entity_iri("rsf")) == iri_of["a"]["g:rsf"] == iri_of["b"]["g:rsf"]
     assert (rsf.gazetteer_id, rsf.cls, rsf.articles) == ("rsf", "ArmedGroup", ["a", "b"])
     assert {rsf.label, *rsf.alt_labels} == {"RSF", "Rapid Support Forces"}
 
@@ -136,8 +138,8 @@ def test_short_name_of_two_persons_stays_apart() -> None:
 def test_person_never_joins_a_non_person(person: str, other: str) -> None:
     person_key, other_key = person.split("/")[0], other.split("/")[0]
     entities, iri_of = resolve([article("a", person), article("b", other)])
-    assert iri_of[("a", person_key)] != iri_of[("b", other_key)]
-    assert {e.cls for e in entities if e.iri == iri_of[("a", person_key)]} == {"Person"}
+    assert iri_of["a"][person_key] != iri_of["b"][other_key]
+    assert {e.cls for e in entities if e.iri == iri_of["a"][person_key]} == {"Person"}
 
 
 CORPUS = [

@@ -359,6 +359,14 @@ def test_article_hashes_and_stats(store: Store) -> None:
     json.dumps(stats)  # stats.json is written from it
 
 
+def test_stats_count_no_statements_for_an_article_that_states_none(store: Store) -> None:
+    silent = replace(sample_extraction("002_silent"), assertions=[], figures=[])
+    build(store, sample_extraction(), silent)
+    stats = store.stats()
+    assert stats["statements_per_article"] == {"000_test": 4, "002_silent": 0}
+    assert stats["articles"] == 2
+
+
 def test_query_df_columns_and_values(store: Store) -> None:
     build(store, sample_extraction())
     df = store.query_df(
