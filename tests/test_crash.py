@@ -43,6 +43,7 @@ SWAPS = (
 )
 VARIANTS = 10
 POLL_S = 0.005
+TRIES = 4  # builds started for one kill point, should the earlier ones end before the kill
 # Ends of the build's phases, in the order they happen, as seen from outside the process.
 PHASES = ("opened", "cached", "exported", "finished")
 # (phase whose end starts the clock, share of the next phase's reference length)
@@ -165,17 +166,25 @@ def landed() -> Iterator[dict[str, str]]:
 def kill_at(reference: Reference, out: Path, phase: str, share: float) -> tuple[int, str]:
     """Start a build and SIGKILL it ``share`` of the way into the phase after ``phase``.
 
-    Returns the exit status (``-SIGKILL`` unless the build ended first) and its stderr.
+    The share is of the reference build's phase. A build that ends before the kill (the
+    reference ran on a busier machine than this one) is tried again in an empty folder
+    with half the delay, up to ``TRIES`` times. Returns the exit status (``-SIGKILL``
+    unless every try ended first) and the stderr of the last try.
     """
     ends = reference.ends
     following = (*PHASES, "exit")[PHASES.index(phase) + 1]
     delay = share * (ends[following] - ends[phase])
-    proc = start_build(reference.articles, out)
-    while proc.poll() is None and phase not in phases_done(out, len(reference.ids)):
-        time.sleep(POLL_S)
-    time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    _, err = proc.communicate()
+    for _ in range(TRIES):
+        shutil.rmtree(out, ignore_errors=True)
+        proc = start_build(reference.articles, out)
+        while proc.poll() is None and phase not in phases_done(out, len(reference.ids)):
+            time.sleep(POLL_S)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        _, err = proc.communicate()
+        if proc.returncode != EXIT_OK:
+            break
+        delay /= 2
     return proc.returncode, err.decode()
 
 
