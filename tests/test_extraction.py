@@ -158,6 +158,11 @@ CASES = [
         id="role-apposition",
     ),
     pytest.param(
+        "Mohamed Osman of the Sudanese Professionals Association called for a general strike.",
+        {("Mohamed Osman", "memberOf", "Sudanese Professionals Association")},
+        id="person-of-organization",
+    ),
+    pytest.param(
         "RSF leader Mohamed Hamdan Dagalo rejected the truce.",
         {("Mohamed Hamdan Dagalo", "leaderOf", "RSF")},
         id="role-compound-title",
